@@ -3,8 +3,15 @@
 // A failed build is not an install failure: fathom then runs on the TypeScript `reference`
 // backend, and `fathom doctor` says why and how to fix it. The outcome is written to
 // build/native-build.json so doctor can report it.
+//
+// node-gyp is found on PATH (npm puts its bundled copy there while running install scripts),
+// else in the npm that runs this Node. Outside npm, the Node headers are taken from this Node's
+// own prefix when they are installed there (Debian's nodejs ships them in /usr/include/node), so
+// a rebuild never needs the network.
+// FATHOM_NO_BLAS=1 builds without OpenBLAS (the portable blocked GEMM), for testing that path.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 if (!existsSync('binding.gyp')) process.exit(0);
 if (process.env.FATHOM_SKIP_NATIVE === '1') {
@@ -12,8 +19,28 @@ if (process.env.FATHOM_SKIP_NATIVE === '1') {
   process.exit(0);
 }
 
+/** The command that runs node-gyp: [executable, ...leading args]. */
+function nodeGyp() {
+  const onPath = spawnSync('node-gyp', ['--version'], { stdio: 'ignore', shell: process.platform === 'win32' });
+  if (onPath.status === 0) return ['node-gyp'];
+  const prefix = dirname(dirname(process.execPath));
+  const candidates = [
+    join(prefix, 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+    join(prefix, 'share', 'nodejs', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+    join(dirname(process.execPath), 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+  ];
+  const script = candidates.find((c) => existsSync(c));
+  return script ? [process.execPath, script] : ['node-gyp'];
+}
+
+const args = ['rebuild', '--release'];
+const prefix = dirname(dirname(process.execPath));
+if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'node_api.h'))) {
+  args.push(`--nodedir=${prefix}`);
+}
+const [cmd, ...lead] = nodeGyp();
 const started = Date.now();
-const result = spawnSync('node-gyp', ['rebuild', '--release'], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', shell: process.platform === 'win32' });
+const result = spawnSync(cmd, [...lead, ...args], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', shell: process.platform === 'win32' });
 const ok = result.status === 0;
 const log = `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}`;
 mkdirSync('build', { recursive: true });
@@ -21,6 +48,7 @@ writeFileSync('build/native-build.json', JSON.stringify({
   ok,
   seconds: (Date.now() - started) / 1000,
   at: new Date().toISOString(),
+  blas: process.env.FATHOM_NO_BLAS === '1' ? 'disabled (FATHOM_NO_BLAS=1)' : 'auto',
   logTail: log.split('\n').slice(-40).join('\n'),
 }, null, 2));
 if (ok) {

@@ -1,3 +1,4 @@
 // Reproduction experiments: the registry, and the experiments that systems have registered.
 export { registerExperiment, registeredExperiments } from './registry.js';
 export type { Budget, Comparison, Experiment, ExperimentContext, ExperimentResult } from './registry.js';
+import '../eval/experiment.js';

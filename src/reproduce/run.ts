@@ -35,15 +35,14 @@ export interface ReproduceSummary {
 }
 
 /** The experiments `--only` names, in registry order; unknown ids are usage errors. */
-export function selectExperiments(only: readonly string[] | undefined): Experiment[] {
-  const all = registeredExperiments();
+export function selectExperiments(only: readonly string[] | undefined, all: readonly Experiment[] = registeredExperiments()): Experiment[] {
   if (all.length === 0) {
     throw new FathomError(
       'reproduce: no experiment is registered yet (each research system registers one when it lands)',
       'run `fathom doctor` to see what this machine can run',
     );
   }
-  if (!only || only.length === 0) return all;
+  if (!only || only.length === 0) return [...all];
   const ids = all.map((e) => e.id);
   for (const id of only) {
     if (!ids.includes(id)) {

@@ -8,10 +8,28 @@ import { Store } from '../../src/store/index.js';
 import { fathom, tempDir } from '../helpers/cli.js';
 
 describe('reproduce', () => {
-  it('says that no experiment is registered yet, with exit code 1', () => {
-    const r = fathom(['reproduce', '--quick', '--workspace', tempDir()]);
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, /no experiment is registered yet.*Hint: run `fathom doctor`/);
+  it('says when no experiment is registered', () => {
+    assert.throws(() => selectExperiments(undefined, []), /no experiment is registered yet.*Hint: run `fathom doctor`/);
+  });
+
+  it('lists the registered experiments and rejects unknown ids with exit code 2', () => {
+    const list = fathom(['reproduce', '--list', '--json']);
+    assert.equal(list.code, 0, list.stderr);
+    const ids = (JSON.parse(list.stdout) as { id: string }[]).map((e) => e.id);
+    assert.ok(ids.includes('answer-matching'));
+    const bad = fathom(['reproduce', '--quick', '--only', 'answer-matchin', '--workspace', tempDir()]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /no experiment "answer-matchin" .*Hint: did you mean "answer-matching"\?/);
+  });
+
+  it('runs a registered experiment from the CLI and writes the HTML report', () => {
+    const ws = tempDir();
+    const r = fathom(['reproduce', '--quick', '--only', 'answer-matching', '--json', '--workspace', ws]);
+    assert.equal(r.code, 0, r.stderr);
+    const summary = JSON.parse(r.stdout) as { report: string; experiments: { id: string; status: string }[] };
+    assert.deepEqual(summary.experiments.map((e) => [e.id, e.status]), [['answer-matching', 'completed']]);
+    assert.ok(summary.report.startsWith(`${ws}/reports/`));
+    assert.match(readFileSync(summary.report, 'utf8'), /<svg|<table/);
   });
 
   it('runs registered experiments into store runs and one HTML report, and records failures', async () => {
@@ -58,7 +76,7 @@ describe('reproduce', () => {
 
     const store = new Store(tempDir());
     try {
-      const summary = await reproduce(store, { budget: 'quick', seed: 0 });
+      const summary = await reproduce(store, { budget: 'quick', seed: 0, only: ['leibniz-pi', 'always-fails'] });
       assert.deepEqual(summary.experiments.map((e) => [e.id, e.status]), [['leibniz-pi', 'completed'], ['always-fails', 'failed']]);
       assert.match(summary.report, /reports\/\d{8}-\d{6}\/index\.html$/);
       const html = readFileSync(summary.report, 'utf8');

@@ -2,3 +2,5 @@
 import './doctor.js';
 import './runs.js';
 import './reproduce.js';
+import './eval.js';
+import './bench.js';

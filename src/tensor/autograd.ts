@@ -1,0 +1,168 @@
+// Reverse-mode automatic differentiation on a tape (micrograd/PyTorch style): every op applied to
+// a tensor that requires a gradient records a Node; backward() walks the nodes in reverse
+// topological order and applies each op's gradient rule (declared with the op in the registry).
+import { DTypeError, FathomError, ShapeError } from '../errors.js';
+import { runKernel } from './registry.js';
+import type { GradRule, OpSpec } from './registry.js';
+import type { OpAttrs, OpName } from './op-attrs.js';
+import { fmtShape, sameShape } from './shape.js';
+import { Tensor } from './tensor.js';
+import { reclaimIfNeeded } from './memory.js';
+
+/** One recorded op application. */
+export interface Node {
+  readonly op: OpName;
+  inputs: Tensor[];
+  outputs: Tensor[];
+  readonly attrs: unknown;
+  readonly rule: GradRule<never>;
+  freed: boolean;
+}
+
+let gradEnabled = true;
+
+/** Whether ops currently record the tape. */
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/** Runs `fn` without recording gradients (inference, optimizer updates, gradient rules). */
+export function noGrad<T>(fn: () => T): T {
+  const before = gradEnabled;
+  gradEnabled = false;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = before;
+  }
+}
+
+/**
+ * Applies a declared op: checks dtypes, dispatches the kernel on the active backend, wraps the
+ * outputs as tensors and records a node when any input requires a gradient.
+ */
+export function apply<N extends OpName>(spec: OpSpec<N>, inputs: readonly Tensor[], attrs: OpAttrs[N]): Tensor[] {
+  const n = inputs.length;
+  if (n > 1) {
+    const dt = inputs[0]!.dtype;
+    for (let i = 1; i < n; i++) {
+      if (inputs[i]!.dtype !== dt) {
+        throw new DTypeError(
+          `${spec.name}: dtypes ${inputs.map((x) => x.dtype).join(' and ')} don't match (shapes ${inputs.map((x) => fmtShape(x.shape)).join(' and ')})`,
+          `cast one argument, e.g. cast(x, '${dt}')`,
+        );
+      }
+    }
+  }
+  const raw = runKernel(spec.name, inputs, attrs);
+  const outputs = new Array<Tensor>(raw.length);
+  for (let i = 0; i < raw.length; i++) outputs[i] = Tensor.fromData(raw[i]!);
+  if (gradEnabled && spec.grad) {
+    let needs = false;
+    for (let i = 0; i < n; i++) if (inputs[i]!.requiresGrad) needs = true;
+    if (needs) {
+      const node: Node = { op: spec.name, inputs: inputs.slice(), outputs, attrs, rule: spec.grad as GradRule<never>, freed: false };
+      for (const o of outputs) {
+        o.requiresGrad = true;
+        o.node = node;
+      }
+    }
+  }
+  return outputs;
+}
+
+/** Nodes reachable from `root`, inputs before the nodes that consume them. */
+function topoOrder(root: Node): Node[] {
+  const order: Node[] = [];
+  const seen = new Set<Node>([root]);
+  // Iterative post-order DFS: deep graphs (long recurrent unrolls) would overflow recursion.
+  const stack: Array<{ node: Node; next: number }> = [{ node: root, next: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.next < top.node.inputs.length) {
+      const child = top.node.inputs[top.next++]!.node;
+      if (child && !seen.has(child)) {
+        if (child.freed) throw freedError();
+        seen.add(child);
+        stack.push({ node: child, next: 0 });
+      }
+    } else {
+      order.push(top.node);
+      stack.pop();
+    }
+  }
+  return order;
+}
+
+function freedError(): FathomError {
+  return new FathomError('backward: the graph was already freed by an earlier backward()', 'pass { retainGraph: true } to the first backward() to call it twice');
+}
+
+function accumulateLeaf(leaf: Tensor, g: Tensor): void {
+  if (leaf.grad === null) {
+    // Copy: g may share storage with other gradients (add passes dy through unchanged).
+    leaf.grad = new Tensor(g.data.slice(), leaf.shape);
+    return;
+  }
+  const dst = leaf.grad.data;
+  const src = g.data;
+  if (dst.length !== src.length) {
+    throw new ShapeError(`backward: gradient of shape ${fmtShape(g.shape)} doesn't fit .grad of shape ${fmtShape(leaf.grad.shape)}`, 'reset .grad to null or a tensor of the parameter\'s shape');
+  }
+  for (let i = 0; i < dst.length; i++) dst[i]! += src[i]!;
+}
+
+/** See `Tensor.backward`. */
+export function backward(root: Tensor, seed: Tensor | undefined, retainGraph: boolean): void {
+  if (!root.requiresGrad) {
+    throw new FathomError('backward: this tensor does not require a gradient', 'mark an input with requireGrad() (or use Parameters) and do not compute it under noGrad()');
+  }
+  let g0 = seed;
+  if (!g0) {
+    if (root.size !== 1) throw new ShapeError(`backward: the output has shape ${fmtShape(root.shape)}, not one element`, 'reduce it to a scalar (e.g. mean()) or pass the output gradient');
+    g0 = new Tensor(root.dtype === 'float32' ? new Float32Array([1]) : new Float64Array([1]), root.shape);
+  } else if (!sameShape(g0.shape, root.shape)) {
+    throw new ShapeError(`backward: gradient shape ${fmtShape(g0.shape)} differs from output shape ${fmtShape(root.shape)}`, 'pass a gradient with the output\'s shape');
+  }
+  const rootNode = root.node;
+  if (!rootNode) {
+    accumulateLeaf(root, g0);
+    return;
+  }
+  if (rootNode.freed) throw freedError();
+  const order = topoOrder(rootNode);
+  const grads = new Map<Tensor, Tensor>([[root, g0]]);
+  noGrad(() => {
+    for (let k = order.length - 1; k >= 0; k--) {
+      const node = order[k]!;
+      const outGrads = node.outputs.map((o) => {
+        const g = grads.get(o) ?? null;
+        grads.delete(o);
+        return g;
+      });
+      if (outGrads.every((g) => g === null)) continue;
+      const needs = node.inputs.map((t) => t.requiresGrad);
+      const rule = node.rule as GradRule<unknown>;
+      const inGrads = rule(outGrads, { inputs: node.inputs, outputs: node.outputs, attrs: node.attrs, needs });
+      for (let i = 0; i < node.inputs.length; i++) {
+        const g = inGrads[i];
+        const input = node.inputs[i]!;
+        if (!g || !needs[i]) continue;
+        if (!sameShape(g.shape, input.shape)) {
+          throw new ShapeError(`backward: the '${node.op}' rule gave a gradient of shape ${fmtShape(g.shape)} for an input of shape ${fmtShape(input.shape)}`, 'this is a bug in the gradient rule; please report it');
+        }
+        if (input.node === null) accumulateLeaf(input, g);
+        else {
+          const prev = grads.get(input);
+          grads.set(input, prev ? Tensor.fromData(runKernel('add', [prev, g], {})[0]!) : g);
+        }
+      }
+      if (!retainGraph) {
+        node.freed = true;
+        node.inputs = [];
+        node.outputs = [];
+      }
+    }
+  });
+  reclaimIfNeeded();
+}

@@ -1,0 +1,43 @@
+// The built package works as users consume it: the `fathom` bin, and `import ... from 'fathom'`
+// with one subpath export per layer. Needs `npm run build` (npm test runs it first).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { ROOT } from './helpers/cli.js';
+
+const built = existsSync(`${ROOT}/dist/cli/main.js`);
+const skip = built ? false : 'dist/ is not built: run `npm run build` (npm test does)';
+
+function node(args: readonly string[]): { code: number; out: string } {
+  const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+}
+
+describe('package', () => {
+  it('declares the bin and the subpath exports', () => {
+    const pkg = JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8'));
+    assert.equal(pkg.bin.fathom, 'dist/cli/main.js');
+    assert.equal(pkg.type, 'module');
+    assert.ok(pkg.exports['./*']);
+  });
+
+  it('runs the built CLI', { skip }, () => {
+    const r = node(['dist/cli/main.js', '--version']);
+    assert.equal(r.code, 0, r.out);
+    assert.equal(r.out.trim(), JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')).version);
+  });
+
+  it('imports the library by package name and subpath', { skip }, () => {
+    const script = [
+      "import { FathomError, VERSION } from 'fathom';",
+      "import { Store } from 'fathom/store';",
+      "import { parseConfig } from 'fathom/config';",
+      "import { table } from 'fathom/report';",
+      "console.log(JSON.stringify([typeof FathomError, VERSION.length > 0, typeof Store, typeof parseConfig, table([{ a: 1 }]).includes('<table')]));",
+    ].join('\n');
+    const r = node(['--input-type=module', '-e', script]);
+    assert.equal(r.code, 0, r.out);
+    assert.deepEqual(JSON.parse(r.out), ['function', true, 'function', 'function', true]);
+  });
+});

@@ -1,0 +1,86 @@
+// Resident-set check: a plain training loop (forward, backward, AdamW; no disposal, no manual GC,
+// no node flags) must not grow after warm-up. The autograd graph is released by backward(),
+// nothing global holds tensors, and tensor storage that V8 would leave piling up is reclaimed at
+// step boundaries (src/tensor/memory.ts); a leak would show as growth here. The resident set is
+// the median over the 101 steps up to each mark. Only growth fails the test: the resident set may
+// also drop (start-up memory such as the TypeScript loader's caches is returned to the OS later).
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import { backendStatus } from '../../src/tensor/index.js';
+
+const child = fileURLToPath(new URL('./rss-child.ts', import.meta.url));
+const backends = backendStatus().backends.filter((b) => b.available).map((b) => b.name);
+
+interface ChildResult { rss: Record<string, number>; msPerStep: number; meanLoss: number }
+
+function train(arch: string, backend: string): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', child, '2000', '200,2000', arch], {
+      env: { ...process.env, FATHOM_BACKEND: backend },
+    });
+    let out = '', err = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    p.on('error', reject);
+    p.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as ChildResult) : reject(new Error(`child exited ${code}: ${err}`))));
+  });
+}
+
+// The children run concurrently; each test awaits its own.
+const runs = new Map(['gpt2', 'llama'].flatMap((a) => backends.map((b) => [`${a} on ${b}`, train(a, b)] as const)));
+
+// The native backend's worker threads grow glibc's per-thread malloc arenas: 3–6% over 2,000 steps of
+// this tiny model (gone with MALLOC_ARENA_MAX=1). Tracked as a todo for the native backend's owner.
+const NATIVE_TODO = 'native backend: per-thread malloc arenas creep 3–6% (MALLOC_ARENA_MAX=1 removes it)';
+
+for (const [name, run] of runs) {
+  const options = { timeout: 90_000, ...(name.endsWith('native') ? { todo: NATIVE_TODO } : {}) };
+  test(`${name}: resident set after 2,000 training steps is within 5% of that after 200`, options, async () => {
+    const { rss, meanLoss } = await run;
+    assert.ok(Number.isFinite(meanLoss), 'training produced finite losses');
+    const ratio = rss['2000']! / rss['200']!;
+    assert.ok(ratio <= 1.05, `RSS ${(rss['200']! / 1e6).toFixed(1)} MB at step 200 → ${(rss['2000']! / 1e6).toFixed(1)} MB at step 2000 (×${ratio.toFixed(3)})`);
+  });
+}
+
+test('nothing is retained across steps: live objects and tensor storage after a full collection stay flat', async () => {
+  const v8 = await import('node:v8');
+  const vm = await import('node:vm');
+  const { Transformer } = await import('../../src/models/index.js');
+  const { AdamW } = await import('../../src/optim/index.js');
+  const { Rng, indices, memoryStatus, setBackend } = await import('../../src/tensor/index.js');
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  // Old-generation objects plus tensor storage, after a collection and after the concurrent
+  // sweeper has released dead backing stores (code space is left out: the JIT keeps compiling).
+  const retained = async (): Promise<number> => {
+    gc();
+    await new Promise((r) => setTimeout(r, 30));
+    gc();
+    await new Promise((r) => setTimeout(r, 30));
+    const spaces = v8.getHeapSpaceStatistics();
+    const used = (name: string): number => spaces.find((s) => s.space_name === name)?.space_used_size ?? 0;
+    return used('old_space') + used('large_object_space') + v8.getHeapStatistics().external_memory;
+  };
+  setBackend('reference');
+  const model = new Transformer({ arch: 'llama', vocabSize: 64, contextLength: 16, dim: 32, layers: 2, heads: 2, seed: 1 });
+  const opt = new AdamW(model.namedParameters(), { lr: 1e-3 });
+  const rng = new Rng(3);
+  const train = (steps: number): void => {
+    for (let i = 0; i < steps; i++) {
+      const ids = indices(Int32Array.from({ length: 32 }, () => rng.int(64)), [2, 16]);
+      opt.zeroGrad();
+      model.forward(ids, { targets: ids }).loss!.backward();
+      opt.step();
+    }
+  };
+  train(100);
+  const before = await retained();
+  train(400);
+  const after = await retained();
+  setBackend(undefined);
+  assert.ok(after / before < 1.02, `retained ${(before / 1e6).toFixed(2)} MB → ${(after / 1e6).toFixed(2)} MB`);
+  assert.ok(memoryStatus().enabled && memoryStatus().minorCollections > 0, JSON.stringify(memoryStatus()));
+});

@@ -1,0 +1,30 @@
+// Child process for memory.test.ts: trains a tiny model with AdamW in a plain loop — no disposal
+// scopes, no manual GC — and prints the resident set size after given steps (the median over the
+// preceding 101 steps, so one sample doesn't land on either edge of a collection).
+import { Transformer } from '../../src/models/index.js';
+import { AdamW } from '../../src/optim/index.js';
+import { Rng, indices } from '../../src/tensor/index.js';
+
+const steps = Number(process.argv[2] ?? 2000);
+const marks = (process.argv[3] ?? '200,2000').split(',').map(Number);
+const arch = (process.argv[4] ?? 'gpt2') as 'gpt2' | 'llama';
+const model = new Transformer({ arch, vocabSize: 64, contextLength: 16, dim: 32, layers: 2, heads: 2, seed: 1 });
+const opt = new AdamW(model.namedParameters(), { lr: 1e-3 });
+const rng = new Rng(2);
+const B = 2, T = 16;
+const rss: Record<number, number> = {};
+const samples: Record<number, number[]> = {};
+let losses = 0;
+const t0 = performance.now();
+for (let step = 1; step <= steps; step++) {
+  const ids = indices(Int32Array.from({ length: B * T }, () => rng.int(64)), [B, T]);
+  const targets = indices(Int32Array.from({ length: B * T }, () => rng.int(64)), [B, T]);
+  opt.zeroGrad();
+  const { loss } = model.forward(ids, { targets });
+  loss!.backward();
+  opt.step();
+  losses += loss!.item();
+  for (const m of marks) if (step > m - 101 && step <= m) (samples[m] ??= []).push(process.memoryUsage.rss());
+}
+for (const m of marks) rss[m] = samples[m]!.sort((a, b) => a - b)[50]!;
+process.stdout.write(JSON.stringify({ rss, msPerStep: (performance.now() - t0) / steps, meanLoss: losses / steps }) + '\n');
