@@ -55,6 +55,34 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // llm/: the content-addressed request cache (shared by every run of a workspace; errors are
+    // never written) and per-run token, request and cost accounting per provider and model.
+    version: 2,
+    sql: `
+      CREATE TABLE llm_cache (
+        key        TEXT PRIMARY KEY,                -- sha256 of provider, model, parameters, messages
+        provider   TEXT NOT NULL,
+        model      TEXT NOT NULL,
+        response   TEXT NOT NULL,                   -- JSON: the provider's generation
+        created_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE llm_usage (
+        run_id        TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        provider      TEXT NOT NULL,
+        model         TEXT NOT NULL,
+        requests      INTEGER NOT NULL DEFAULT 0,   -- HTTP/API calls made, retries included
+        retries       INTEGER NOT NULL DEFAULT 0,
+        cache_hits    INTEGER NOT NULL DEFAULT 0,
+        errors        INTEGER NOT NULL DEFAULT 0,   -- generations that ended in an error status
+        input_tokens  INTEGER NOT NULL DEFAULT 0,
+        output_tokens INTEGER NOT NULL DEFAULT 0,
+        cost          REAL,                         -- NULL when the provider has no pricing
+        PRIMARY KEY (run_id, provider, model)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,96 @@
+// OpenAI-compatible chat completions through the official `openai` client: OpenAI itself, vLLM,
+// SGLang, llama.cpp's server, Ollama, `fathom serve` — any base URL. The client's own retries are
+// off (the request layer retries, with accounting); its errors are classified for that layer.
+import OpenAI from 'openai';
+import { z } from 'zod';
+import { ConfigError } from '../../errors.js';
+import { ProviderFailure, classifyTransport, kindOfStatus, parseRetryAfter } from '../failure.js';
+import { registerProviderType } from '../registry.js';
+import type { FinishReason, Generation, GenerateRequest, Provider, TokenLogprob } from '../types.js';
+
+export const openaiShape = {
+  baseUrl: z.string().url().optional().describe('API base URL, e.g. http://127.0.0.1:8000/v1 (default: $OPENAI_BASE_URL, else OpenAI)'),
+  apiKey: z.string().optional().describe('API key (default: the variable named by apiKeyEnv)'),
+  apiKeyEnv: z.string().default('OPENAI_API_KEY').describe('environment variable holding the API key'),
+  headers: z.record(z.string(), z.string()).optional().describe('extra HTTP headers'),
+  logprobs: z.boolean().default(true).describe('whether the server returns log-probabilities when asked'),
+};
+
+function finishReason(reason: string | null | undefined, refusal: string | null | undefined): FinishReason {
+  if (refusal || reason === 'content_filter') return 'refusal';
+  if (reason === 'stop' || reason === 'tool_calls' || reason === 'function_call') return 'stop';
+  if (reason === 'length') return 'length';
+  return 'other';
+}
+
+function failureOf(err: unknown, signal: AbortSignal): ProviderFailure {
+  if (err instanceof ProviderFailure) return err;
+  if (err instanceof OpenAI.APIUserAbortError || signal.aborted) return new ProviderFailure('timeout', 'no response within the request timeout');
+  if (err instanceof OpenAI.APIConnectionTimeoutError) return new ProviderFailure('timeout', err.message);
+  if (err instanceof OpenAI.APIConnectionError) return classifyTransport(err.cause ?? err, false);
+  if (err instanceof OpenAI.APIError && typeof err.status === 'number') {
+    const headers = err.headers;
+    const retryAfterMs = headers ? parseRetryAfter((n) => headers.get(n)) : undefined;
+    return new ProviderFailure(kindOfStatus(err.status), `HTTP ${err.status}: ${err.message}`, { status: err.status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+  }
+  return classifyTransport(err, false);
+}
+
+export function openaiProvider(name: string, o: z.output<z.ZodObject<typeof openaiShape>>): Provider {
+  const baseURL = o.baseUrl ?? process.env.OPENAI_BASE_URL;
+  const apiKey = o.apiKey ?? process.env[o.apiKeyEnv];
+  if (!apiKey && !baseURL) {
+    throw new ConfigError(`provider "${name}" (openai): no API key ($${o.apiKeyEnv} is unset) and no base URL`, `set ${o.apiKeyEnv}, or give baseUrl (or OPENAI_BASE_URL) for a local server`);
+  }
+  // Local servers take any key; the client insists on one.
+  const client = new OpenAI({ apiKey: apiKey || 'no-key', ...(baseURL ? { baseURL } : {}), maxRetries: 0, timeout: 24 * 3600_000, ...(o.headers ? { defaultHeaders: o.headers } : {}) });
+  return {
+    name,
+    type: 'openai',
+    logprobs: o.logprobs,
+    async generate(request: GenerateRequest, signal: AbortSignal): Promise<Generation> {
+      const p = request.params ?? {};
+      let res: OpenAI.Chat.Completions.ChatCompletion;
+      try {
+        res = await client.chat.completions.create({
+          model: request.model,
+          messages: request.messages,
+          ...(p.temperature === undefined ? {} : { temperature: p.temperature }),
+          ...(p.maxTokens === undefined ? {} : { max_tokens: p.maxTokens }),
+          ...(p.topP === undefined ? {} : { top_p: p.topP }),
+          ...(p.stop === undefined ? {} : { stop: p.stop }),
+          ...(p.seed === undefined ? {} : { seed: p.seed }),
+          ...(p.logprobs ? { logprobs: true, ...(p.topLogprobs === undefined ? {} : { top_logprobs: p.topLogprobs }) } : {}),
+        }, { signal, maxRetries: 0 });
+      } catch (err) {
+        throw failureOf(err, signal);
+      }
+      if (typeof res !== 'object' || res === null) throw new ProviderFailure('bad_response', 'the response body is not a JSON object', { retryable: false });
+      const choice = Array.isArray(res.choices) ? res.choices[0] : undefined;
+      if (!choice) throw new ProviderFailure('bad_response', 'the response has no choices', { retryable: false });
+      const message = choice.message as { content?: string | null; refusal?: string | null } | undefined;
+      const text = message?.content ?? message?.refusal ?? '';
+      const generation: Generation = {
+        text,
+        finishReason: finishReason(choice.finish_reason, message?.refusal),
+        usage: { inputTokens: res.usage?.prompt_tokens ?? 0, outputTokens: res.usage?.completion_tokens ?? 0 },
+      };
+      const content = choice.logprobs?.content;
+      if (p.logprobs && Array.isArray(content)) {
+        generation.logprobs = content.map((t): TokenLogprob => ({
+          token: t.token,
+          logprob: t.logprob,
+          ...(Array.isArray(t.top_logprobs) && t.top_logprobs.length ? { top: t.top_logprobs.map((a) => ({ token: a.token, logprob: a.logprob })) } : {}),
+        }));
+      }
+      return generation;
+    },
+  };
+}
+
+registerProviderType({
+  type: 'openai',
+  summary: 'OpenAI-compatible chat completions (OpenAI, vLLM, SGLang, llama.cpp server, Ollama, fathom serve)',
+  shape: openaiShape,
+  create: openaiProvider,
+});
