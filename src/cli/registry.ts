@@ -27,3 +27,20 @@ export function withExamples(cmd: Command, examples: readonly string[]): Command
   if (examples.length) cmd.addHelpText('after', `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`);
   return cmd;
 }
+
+/** A `fathom bench <name>` subcommand, registered from the system that owns the benchmark. */
+export interface BenchSpec {
+  name: string;
+  define(parent: Command): void;
+}
+
+const benches = new Map<string, BenchSpec>();
+
+export function registerBench(spec: BenchSpec): void {
+  if (benches.has(spec.name)) throw new Error(`cli: bench "${spec.name}" is registered twice`);
+  benches.set(spec.name, spec);
+}
+
+export function registeredBenches(): BenchSpec[] {
+  return [...benches.values()];
+}

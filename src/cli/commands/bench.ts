@@ -8,7 +8,7 @@ import { loadConfig } from '../../config/index.js';
 import { UsageError } from '../../errors.js';
 import { createProgress } from '../../log/index.js';
 import { emit, globalOptions, textTable } from '../context.js';
-import { registerCommand, withExamples } from '../registry.js';
+import { registerBench, registerCommand, registeredBenches, withExamples } from '../registry.js';
 
 function parseSizes(text: string): number[] {
   const sizes = text.split(',').map((s) => Number(s.trim()));
@@ -88,12 +88,14 @@ function render(r: TrainStepResult): string {
   return lines.join('\n');
 }
 
+registerBench({ name: 'gemm', define: defineGemm });
+registerBench({ name: 'train-step', define: defineTrainStep });
+
 registerCommand({
   name: 'bench',
-  summary: 'measure the engine: GEMM GFLOP/s beside the BLAS, and a GPT train step beside PyTorch',
+  summary: 'measure fathom beside its peers: GEMM vs the BLAS, a GPT train step vs PyTorch, and each system\'s own benchmark',
   examples: ['fathom bench gemm --sizes 64,256,512,1024 --json', 'fathom bench train-step --arch gpt2 --json'],
   define(cmd) {
-    defineGemm(cmd);
-    defineTrainStep(cmd);
+    for (const bench of registeredBenches()) bench.define(cmd);
   },
 });
