@@ -10,13 +10,46 @@
 // a rebuild never needs the network.
 // FATHOM_NO_BLAS=1 builds without OpenBLAS (the portable blocked GEMM), for testing that path.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 if (!existsSync('binding.gyp')) process.exit(0);
 if (process.env.FATHOM_SKIP_NATIVE === '1') {
   console.log('fathom: FATHOM_SKIP_NATIVE=1, not building the native backend (the reference backend will be used).');
   process.exit(0);
+}
+
+/**
+ * What the build depends on: the native sources, binding.gyp, whether OpenBLAS headers are
+ * present, the BLAS switch and the Node ABI. An unchanged stamp with a built addon skips the
+ * rebuild, so reinstalling (e.g. `npx fathom` installing the project into its cache) is quick.
+ */
+function buildStamp() {
+  const hash = createHash('sha256');
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else hash.update(path).update(readFileSync(path));
+    }
+  };
+  if (existsSync('native')) walk('native');
+  hash.update(readFileSync('binding.gyp'));
+  hash.update(String(existsSync('/usr/include/x86_64-linux-gnu/cblas.h') || existsSync('/usr/include/cblas.h') || existsSync('/usr/include/openblas/cblas.h')));
+  hash.update(`${process.env.FATHOM_NO_BLAS ?? ''}|${process.versions.modules}|${process.arch}`);
+  return hash.digest('hex');
+}
+
+const stamp = buildStamp();
+try {
+  const previous = JSON.parse(readFileSync('build/native-build.json', 'utf8'));
+  if (previous.ok && previous.stamp === stamp && existsSync('build/Release/fathom_native.node') && process.env.FATHOM_FORCE_NATIVE_BUILD !== '1') {
+    console.log('fathom: native backend is up to date (FATHOM_FORCE_NATIVE_BUILD=1 rebuilds it).');
+    process.exit(0);
+  }
+} catch {
+  // no previous build, or an unreadable record: build
 }
 
 /** The command that runs node-gyp: [executable, ...leading args]. */
@@ -46,6 +79,7 @@ const log = `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String
 mkdirSync('build', { recursive: true });
 writeFileSync('build/native-build.json', JSON.stringify({
   ok,
+  stamp,
   seconds: (Date.now() - started) / 1000,
   at: new Date().toISOString(),
   blas: process.env.FATHOM_NO_BLAS === '1' ? 'disabled (FATHOM_NO_BLAS=1)' : 'auto',
