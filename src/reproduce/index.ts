@@ -2,3 +2,6 @@
 export { registerExperiment, registeredExperiments } from './registry.js';
 export type { Budget, Comparison, Experiment, ExperimentContext, ExperimentResult } from './registry.js';
 import '../eval/experiment.js';
+import '../parallel/experiment.js';
+import '../refute/experiment.js';
+import '../forecast/experiment.js';

@@ -1,0 +1,4 @@
+from math import isqrt
+
+l, r = map(int, input().split())
+print(isqrt(r) - isqrt(l - 1))
