@@ -33,8 +33,11 @@ if (!existsSync('/usr/lib/python3/dist-packages/torch/__init__.py')) {
 function runJson(cmd: string, argv: readonly string[], env: Record<string, string>): Record<string, unknown> {
   const r = spawnSync(cmd, argv, { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed (${r.status}):\n${r.stderr}`);
-  const line = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).join('\n');
-  return JSON.parse(line) as Record<string, unknown>;
+  // The JSON document (one line or pretty-printed) starts at the first line that opens an object.
+  const lines = r.stdout.trim().split('\n');
+  const start = lines.findIndex((l) => l.startsWith('{'));
+  if (start < 0) throw new Error(`${cmd} ${argv.join(' ')} printed no JSON:\n${r.stdout}`);
+  return JSON.parse(lines.slice(start).join('\n')) as Record<string, unknown>;
 }
 
 const fathomRuns: Record<string, unknown>[] = [];

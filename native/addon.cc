@@ -112,6 +112,19 @@ Napi::Value TuneMalloc(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), applied);
 }
 
+// Returns the free pages of every malloc arena to the OS (glibc's malloc_trim also releases whole
+// free pages inside the heap, not only its top). Tensor storage freed by a collection leaves
+// holes between live blocks; without this the resident set is the high-water mark of every
+// collection's timing so far, and creeps. Called by src/tensor/memory.ts after its collections,
+// rate-limited; not while tuneMalloc() keeps large blocks resident on purpose.
+Napi::Value TrimHeap(const Napi::CallbackInfo& info) {
+  bool released = false;
+#ifdef __GLIBC__
+  released = malloc_trim(0) != 0;
+#endif
+  return Napi::Boolean::New(info.Env(), released);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   pool_set_threads(threads_from_env());
   exports.Set("info", Napi::Function::New(env, Info, "info"));
@@ -119,6 +132,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));
   exports.Set("opCodes", Napi::Function::New(env, OpCodes, "opCodes"));
   exports.Set("tuneMalloc", Napi::Function::New(env, TuneMalloc, "tuneMalloc"));
+  exports.Set("trimHeap", Napi::Function::New(env, TrimHeap, "trimHeap"));
   register_gemm(env, exports);
   register_elementwise(env, exports);
   register_fused(env, exports);

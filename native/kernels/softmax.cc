@@ -8,6 +8,10 @@ namespace fathom {
 namespace FATHOM_ISA_NS {
 namespace {
 
+// One row of scratch per thread, kept for the thread's life: allocating it per call from pool
+// threads made glibc grow a malloc arena per worker, which crept up over long training loops.
+thread_local Scratch t_row;
+
 inline int64_t row_grain(int64_t c) { return imax_(1, kParallelGrain / imax_(c, 1)); }
 
 // log Σ exp(x) over a row, stable; -inf for an empty or all -inf row.
@@ -63,16 +67,15 @@ void softmax_bwd(const float* y, const float* gy, float* gx, int64_t rows, int64
 
 void logsumexp(const float* x, float* out, int64_t rows, int64_t c) {
   parallel_for(rows, row_grain(c), [&](int64_t lo, int64_t hi) {
-    float* scratch = static_cast<float*>(std::malloc(static_cast<size_t>(imax_(c, 1)) * 4));
+    float* scratch = t_row.get(imax_(c, 1));
     for (int64_t r = lo; r < hi; r++) out[r] = row_lse(x + r * c, c, scratch);
-    std::free(scratch);
   });
 }
 
 void cross_entropy_fwd(const float* logits, const int32_t* targets, const float* weights,
                        int32_t ignore_index, float* loss, float* lse, int64_t rows, int64_t v) {
   parallel_for(rows, row_grain(v), [&](int64_t lo, int64_t hi) {
-    float* scratch = static_cast<float*>(std::malloc(static_cast<size_t>(imax_(v, 1)) * 4));
+    float* scratch = t_row.get(imax_(v, 1));
     for (int64_t r = lo; r < hi; r++) {
       const float* xr = logits + r * v;
       const float l = row_lse(xr, v, scratch);
@@ -85,7 +88,6 @@ void cross_entropy_fwd(const float* logits, const int32_t* targets, const float*
       const float w = weights ? weights[r] : 1.0f;
       loss[r] = w == 0.0f ? 0.0f : w * (l - xr[t]);
     }
-    std::free(scratch);
   });
 }
 

@@ -2,7 +2,7 @@
 // rotary embeddings (Llama), grouped-query attention (kvHeads < heads) and a KV cache for
 // incremental decoding. The score computation is the fused `attention` op.
 import { ShapeError } from '../errors.js';
-import { attention, concat, permute, reshape, rope, split, transpose } from '../tensor/index.js';
+import { attention, concat, packedAttention, permute, reshape, rope, split, transpose } from '../tensor/index.js';
 import type { DType, Rng, Tensor } from '../tensor/index.js';
 import { Linear } from './linear.js';
 import { Module } from './module.js';
@@ -53,6 +53,9 @@ export class CausalSelfAttention extends Module {
     const [B, T, C] = x.shape as [number, number, number];
     const H = this.heads, Hkv = this.kvHeads, D = this.headDim;
     const qkv = this.qkv.forward(x); // [B, T, (H + 2·Hkv)·D]
+    // Training and plain inference (no rotary, no cache, all heads): attention reads q, k, v in
+    // place from the fused projection and writes [B, T, C], no head split/merge copies.
+    if (Hkv === H && !ctx.rope && !ctx.cache) return this.proj.forward(packedAttention(qkv, H)); // [B, T, C]
     let q: Tensor, k: Tensor, v: Tensor;
     if (Hkv === H) {
       // One permute, then a split along the leading axis into three contiguous views.

@@ -1,6 +1,6 @@
 // Linear layer y = x·Wᵀ + b with PyTorch's [out, in] weight layout, computed as one GEMM with the
 // transpose flag (no materialised transpose), the batch dims folded into M.
-import { add, matmul } from '../tensor/index.js';
+import { linear } from '../tensor/index.js';
 import type { Tensor } from '../tensor/index.js';
 import { constantParameter, normalParameter } from './init.js';
 import type { InitOptions } from './init.js';
@@ -26,7 +26,6 @@ export class Linear extends Module {
 
   /** [..., in] → [..., out] */
   forward(x: Tensor): Tensor {
-    const y = matmul(x, this.weight, { transB: true }); // [..., out]
-    return this.bias ? add(y, this.bias) : y;
+    return linear(x, this.weight, this.bias); // [..., out], the bias fused into the GEMM
   }
 }

@@ -8,6 +8,7 @@ import type { OpAttrs, OpName } from './op-attrs.js';
 import { fmtShape, sameShape } from './shape.js';
 import { Tensor } from './tensor.js';
 import { reclaimIfNeeded } from './memory.js';
+import { beginBackwardPass, endBackwardPass, isRecyclable, releaseBuffer } from './recycle.js';
 
 /** One recorded op application. */
 export interface Node {
@@ -132,37 +133,71 @@ export function backward(root: Tensor, seed: Tensor | undefined, retainGraph: bo
   if (rootNode.freed) throw freedError();
   const order = topoOrder(rootNode);
   const grads = new Map<Tensor, Tensor>([[root, g0]]);
-  noGrad(() => {
-    for (let k = order.length - 1; k >= 0; k--) {
-      const node = order[k]!;
-      const outGrads = node.outputs.map((o) => {
-        const g = grads.get(o) ?? null;
-        grads.delete(o);
-        return g;
-      });
-      if (outGrads.every((g) => g === null)) continue;
-      const needs = node.inputs.map((t) => t.requiresGrad);
-      const rule = node.rule as GradRule<unknown>;
-      const inGrads = rule(outGrads, { inputs: node.inputs, outputs: node.outputs, attrs: node.attrs, needs });
-      for (let i = 0; i < node.inputs.length; i++) {
-        const g = inGrads[i];
-        const input = node.inputs[i]!;
-        if (!g || !needs[i]) continue;
-        if (!sameShape(g.shape, input.shape)) {
-          throw new ShapeError(`backward: the '${node.op}' rule gave a gradient of shape ${fmtShape(g.shape)} for an input of shape ${fmtShape(input.shape)}`, 'this is a bug in the gradient rule; please report it');
-        }
-        if (input.node === null) accumulateLeaf(input, g);
-        else {
-          const prev = grads.get(input);
-          grads.set(input, prev ? Tensor.fromData(runKernel('add', [prev, g], {})[0]!) : g);
+  // Gradients that may now be dead; released to the pool (recycle.ts) unless a gradient still
+  // held in `grads` shares their storage (add passes dy through; reshape gives a view).
+  const dead: Tensor[] = [];
+  const release = (): void => {
+    for (const t of dead) {
+      if (!isRecyclable(t.data)) continue;
+      const buffer = t.data.buffer;
+      let shared = false;
+      for (const held of grads.values()) {
+        if (held.data.buffer === buffer) {
+          shared = true;
+          break;
         }
       }
-      if (!retainGraph) {
-        node.freed = true;
-        node.inputs = [];
-        node.outputs = [];
-      }
+      if (!shared) releaseBuffer(t.data);
     }
-  });
+    dead.length = 0;
+  };
+  beginBackwardPass();
+  try {
+    noGrad(() => {
+      for (let k = order.length - 1; k >= 0; k--) {
+        const node = order[k]!;
+        let any = false;
+        const outGrads = node.outputs.map((o) => {
+          const g = grads.get(o) ?? null;
+          grads.delete(o);
+          if (g) {
+            any = true;
+            dead.push(g);
+          }
+          return g;
+        });
+        if (!any) continue;
+        const needs = node.inputs.map((t) => t.requiresGrad);
+        const rule = node.rule as GradRule<unknown>;
+        const inGrads = rule(outGrads, { inputs: node.inputs, outputs: node.outputs, attrs: node.attrs, needs });
+        for (let i = 0; i < node.inputs.length; i++) {
+          const g = inGrads[i];
+          const input = node.inputs[i]!;
+          if (!g || !needs[i]) continue;
+          if (!sameShape(g.shape, input.shape)) {
+            throw new ShapeError(`backward: the '${node.op}' rule gave a gradient of shape ${fmtShape(g.shape)} for an input of shape ${fmtShape(input.shape)}`, 'this is a bug in the gradient rule; please report it');
+          }
+          if (input.node === null) {
+            accumulateLeaf(input, g);
+            dead.push(g);
+          } else {
+            const prev = grads.get(input);
+            if (prev) {
+              grads.set(input, Tensor.fromData(runKernel('add', [prev, g], {})[0]!));
+              dead.push(prev, g);
+            } else grads.set(input, g);
+          }
+        }
+        if (!retainGraph) {
+          node.freed = true;
+          node.inputs = [];
+          node.outputs = [];
+        }
+        release();
+      }
+    });
+  } finally {
+    endBackwardPass();
+  }
   reclaimIfNeeded();
 }

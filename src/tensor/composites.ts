@@ -5,7 +5,7 @@ import type { AttentionOptions } from './ops/attention.js';
 import { add, div, gt, mul, sub, where } from './ops/binary.js';
 import { gather, indexSelect, oneHot } from './ops/indexing.js';
 import type { CrossEntropyOptions } from './ops/loss.js';
-import { concat, reshape, slice } from './ops/layout.js';
+import { concat, permute, reshape, slice, split } from './ops/layout.js';
 import { matmul } from './ops/matmul.js';
 import { logsumexp, mean, sum } from './ops/reduce.js';
 import { exp, neg, rsqrt, sigmoid, tanh } from './ops/unary.js';
@@ -89,4 +89,14 @@ export function attentionComposite(q: Tensor, k: Tensor, v: Tensor, options: Att
     scores = where(gt(j, add(i, offset)), -Infinity, scores);
   }
   return matmul(softmaxComposite(scores, -1), v);
+}
+
+/** packedAttention from primitives: split heads, attend, merge heads. qkv [B, T, 3·H·D] → [B, T, H·D]. */
+export function packedAttentionComposite(qkv: Tensor, heads: number, options: { causal?: boolean } = {}): Tensor {
+  const [B, T, C3] = qkv.shape as [number, number, number];
+  const D = C3 / (3 * heads);
+  const parts = permute(reshape(qkv, [B, T, 3, heads, D]), [2, 0, 3, 1, 4]); // [3, B, H, T, D]
+  const [q, k, v] = split(parts, 3, 0).map((t) => reshape(t, [B, heads, T, D])) as [Tensor, Tensor, Tensor];
+  const y = attentionComposite(q, k, v, { causal: options.causal ?? true }); // [B, H, T, D]
+  return reshape(permute(y, [0, 2, 1, 3]), [B, T, heads * D]); // [B, T, C]
 }

@@ -17,6 +17,7 @@ export * from './ops/index.js';
 export { sizeOf, fmtShape, broadcastShapes } from './shape.js';
 export { Rng } from './rng.js';
 export { memoryStatus } from './memory.js';
+export { recycleStatus } from './recycle.js';
 import { loadNativeBackend } from './load-native.js';
 
 await loadNativeBackend();

@@ -55,6 +55,7 @@ let major = 0;
 export function reclaimIfNeeded(): void {
   if (gc === undefined) gc = exposeGc();
   if (!gc) return;
+  trimIfDue(performance.now());
   const external = v8.getHeapStatistics().external_memory;
   floorMinor = Math.min(floorMinor, external);
   floorMajor = Math.min(floorMajor, external);
@@ -64,16 +65,46 @@ export function reclaimIfNeeded(): void {
     const t1 = performance.now();
     major++;
     floorMinor = floorMajor = Infinity;
+    trimPending = true;
     if (t1 - t0 > MAX_GC_SHARE * (t0 - lastGcEnd)) budget *= 2; // a large JS heap makes each one dear
     lastGcEnd = t1;
   } else if (external - floorMinor >= MINOR_EVERY) {
     gc({ type: 'minor' });
     minor++;
     floorMinor = Infinity;
+    trimPending = true;
   }
 }
 
+// Returning freed pages to the OS. A collection frees tensor storage in the C allocator's heap,
+// leaving holes between live blocks that stay resident; which holes a step's allocations later
+// fill depends on each collection's timing, so without trimming the resident set follows the
+// high-water mark of all the steps so far and creeps (measured +2–6% from step 200 to 2,000 on a
+// tiny model). The native module registers glibc's malloc_trim here; it runs at the step
+// boundary after a collection (once the concurrent sweeper has freed the dead backing stores),
+// limited to 2% of the time between trims.
+let trimHeap: (() => boolean) | null = null;
+let trimPending = false;
+let lastTrimEnd = 0;
+let lastTrimMs = 0;
+let trims = 0;
+const MAX_TRIM_SHARE = 0.02;
+
+/** Installs the function that returns free allocator pages to the OS (the native module calls this). */
+export function registerHeapTrim(fn: () => boolean): void {
+  trimHeap = fn;
+}
+
+function trimIfDue(now: number): void {
+  if (!trimHeap || !trimPending || lastTrimMs > MAX_TRIM_SHARE * (now - lastTrimEnd)) return;
+  trimPending = false;
+  trimHeap();
+  lastTrimEnd = performance.now();
+  lastTrimMs = lastTrimEnd - now;
+  trims++;
+}
+
 /** What the reclaimer is doing, for `fathom doctor` and tests. */
-export function memoryStatus(): { enabled: boolean; budgetBytes: number; liveBytes: number; minorCollections: number; fullCollections: number } {
-  return { enabled: gc !== null && process.env.FATHOM_GC !== 'off', budgetBytes: budget, liveBytes: Number.isFinite(floorMajor) ? floorMajor : 0, minorCollections: minor, fullCollections: major };
+export function memoryStatus(): { enabled: boolean; budgetBytes: number; liveBytes: number; minorCollections: number; fullCollections: number; heapTrims: number } {
+  return { enabled: gc !== null && process.env.FATHOM_GC !== 'off', budgetBytes: budget, liveBytes: Number.isFinite(floorMajor) ? floorMajor : 0, minorCollections: minor, fullCollections: major, heapTrims: trims };
 }

@@ -20,6 +20,13 @@ export interface CrossEntropyAttrs {
   /** 'mean' divides by the total weight of non-ignored positions (0 when that is 0). */
   readonly reduction: 'mean' | 'sum' | 'none';
 }
+/** Self-attention of a fused qkv projection [B, T, 3·heads·D]. */
+export interface PackedAttentionAttrs {
+  readonly heads: number;
+  readonly causal: boolean;
+  readonly scale: number;
+}
+
 export interface AttentionAttrs {
   /** Causal masking: query i (absolute position offset + i) sees keys j ≤ offset + i. */
   readonly causal: boolean;
@@ -40,6 +47,7 @@ export interface AttentionAttrs {
  *   cast                        [x] → [x as attrs.dtype]
  *   matmul                      [a [...,M,K] (or [...,K,M] if transA), b [...,K,N] (or [...,N,K] if transB)] → [[...,M,N]]
  *                               batch dims broadcast; both inputs have rank ≥ 2
+ *   linear                      [x [N,K], weight [O,K], bias [O]] → [[N,O]]   (x·wᵀ + b)
  *   sum max logsumexp           [x] → [reduced]
  *   broadcastTo                 [x] → [x broadcast to attrs.shape]
  *   reshape                     [x] → [same data, attrs.shape]   (reference kernel returns a view)
@@ -63,6 +71,8 @@ export interface AttentionAttrs {
  *   attention                   [q [B,H,Tq,D], k [B,Hkv,Tk,D], v [B,Hkv,Tk,D], mask? [Tq,Tk] or [B|1,H|1,Tq,Tk]]
  *                               → [out [B,H,Tq,D], lse [B,H,Tq]]   (H % Hkv = 0: grouped-query attention)
  *   attentionBackward           [dout, q, k, v, out, lse, mask?] → [dq, dk, dv]
+ *   packedAttention             [qkv [B,T,3·H·D] (q, k, v; heads inner)] → [out [B,T,H·D], lse [B,H,T]]
+ *   packedAttentionBackward     [dout, qkv, out, lse] → [dqkv]
  *   rope                        [x [...,T,D], cos [T,D/2], sin [T,D/2]] → [y]   (rotate-half pairs (i, i+D/2))
  *   ropeBackward                [dy, cos, sin] → [dx]
  *   adamwStep                   [param, grad, m, v] → [param, m, v] updated IN PLACE (the one in-place op)
@@ -75,6 +85,7 @@ export interface OpAttrs {
   gelu: GeluAttrs; geluBackward: GeluAttrs;
   cast: { readonly dtype: DType };
   matmul: MatmulAttrs;
+  linear: NoAttrs;
   sum: ReduceAttrs; max: ReduceAttrs; logsumexp: ReduceAttrs;
   broadcastTo: { readonly shape: readonly number[] };
   reshape: { readonly shape: readonly number[] };
@@ -92,6 +103,7 @@ export interface OpAttrs {
   layerNorm: { readonly eps: number }; layerNormBackward: NoAttrs;
   rmsNorm: { readonly eps: number }; rmsNormBackward: NoAttrs;
   attention: AttentionAttrs; attentionBackward: AttentionAttrs;
+  packedAttention: PackedAttentionAttrs; packedAttentionBackward: PackedAttentionAttrs;
   rope: NoAttrs; ropeBackward: NoAttrs;
   adamwStep: AdamWStepAttrs;
 }

@@ -162,6 +162,19 @@ export const OP_CASES: readonly OpCase[] = [
       return { inputs: [a, b], run: ([x, y]) => F.matmul(x!, y!, { transA, transB }) };
     },
   },
+  {
+    name: 'linear', ops: ['linear', 'matmul', 'sum'], tol: TOL, differentiable: true,
+    make(rng, dtype) {
+      const lead = randomShape(rng, 1, 3);
+      const K = dim(rng, true), O = dim(rng, true);
+      const inputs = [randn(rng, [...lead, K], dtype), randn(rng, [O, K], dtype), randn(rng, [O], dtype)];
+      return {
+        inputs,
+        run: ([x, w, b]) => F.linear(x!, w!, b!),
+        composite: ([x, w, b]) => F.add(F.matmul(x!, w!, { transB: true }), b!),
+      };
+    },
+  },
   reduceCase('sum'), reduceCase('mean'), reduceCase('max'), reduceCase('logsumexp'),
   {
     name: 'broadcastTo', ops: ['broadcastTo'], tol: TOL, differentiable: true,
@@ -295,6 +308,18 @@ export const OP_CASES: readonly OpCase[] = [
         inputs: [randn(rng, [B, H, Tq, D], dtype), randn(rng, [B, Hkv, Tk, D], dtype), randn(rng, [B, Hkv, Tk, D], dtype)],
         run: ([q, k, v]) => F.attention(q!, k!, v!, { causal, ...(mask ? { mask } : {}) }),
         composite: ([q, k, v]) => composites.attentionComposite(q!, k!, v!, { causal, ...(mask ? { mask } : {}) }),
+      };
+    },
+  },
+  {
+    name: 'packedAttention', ops: ['packedAttention', 'packedAttentionBackward'], tol: LOOSE, differentiable: true,
+    make(rng, dtype) {
+      const B = 1 + rng.int(2), T = 1 + rng.int(5), H = 1 + rng.int(3), D = 1 + rng.int(4);
+      const causal = rng.next() < 0.7;
+      return {
+        inputs: [randn(rng, [B, T, 3 * H * D], dtype)],
+        run: ([qkv]) => F.packedAttention(qkv!, H, { causal }),
+        composite: ([qkv]) => composites.packedAttentionComposite(qkv!, H, { causal }),
       };
     },
   },

@@ -30,9 +30,11 @@
 //   Tests use `setBackend()`, `getBackend()` and `withBackend(name, fn)`.
 // * **Profiling**: with `FATHOM_PROFILE=1`, every dispatch is timed per op and backend;
 //   `profileReport()` returns the table, and it is printed to stderr when the process exits.
-// * **Memory**: outputs are plain typed arrays owned by the garbage collector (no pooling, no
-//   dispose). Kernels should allocate with `new Float32Array(n)` or equivalent; backward() calls
-//   `reclaimIfNeeded()` (memory.ts) so dead tensor storage is collected at step boundaries.
+// * **Memory**: outputs are plain typed arrays owned by the garbage collector (no dispose).
+//   Kernels allocate with `new Float32Array(n)` or equivalent; a kernel that overwrites its whole
+//   output may take it from `takeBuffer` (recycle.ts), where backward() returns gradient storage
+//   it proved dead. backward() calls `reclaimIfNeeded()` (memory.ts) so dead tensor storage is
+//   collected, and the C heap trimmed, at step boundaries.
 // * **Integer indices** (`IndexTensor`: `Int32Array` + shape) are never differentiated, so they are
 //   attributes, never inputs; `argmax` and `oneHot` are plain functions, not kernels.
 import { ConfigError, FathomError, MissingDependencyError, didYouMean } from '../errors.js';

@@ -20,6 +20,8 @@ export interface NativeAddon {
   opCodes(): Record<string, number>;
   /** Keeps large blocks in glibc's heap (no page faults on reuse); true when applied. Once per process. */
   tuneMalloc(): boolean;
+  /** Returns free malloc pages of every arena to the OS (malloc_trim); true when some were released. */
+  trimHeap(): boolean;
   /** Row-major C = alpha·op(A)·op(B) + beta·C (OpenBLAS when built with it, else fathom's GEMM). */
   sgemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
     a: F32, lda: number, b: F32, ldb: number, beta: number, c: F32, ldc: number): void;

@@ -3,7 +3,8 @@
 // Each adapts TensorData to one C++ call (native/bind_fused.cc); float64, a softmax over another
 // axis and degenerate sizes (an empty feature axis) go to the reference kernels.
 import { registerKernel } from '../registry.js';
-import type { AttentionAttrs, CrossEntropyAttrs } from '../op-attrs.js';
+import type { AttentionAttrs, CrossEntropyAttrs, PackedAttentionAttrs } from '../op-attrs.js';
+import { packedGeometry } from '../ops/packed-attention.js';
 import type { TensorData } from '../types.js';
 import type { NativeAddon } from './addon.js';
 import { f32, isF32, output, reference } from './util.js';
@@ -143,6 +144,36 @@ export function registerFused(addon: NativeAddon): void {
     const dq = output(q.data.length), dk = output(k.data.length), dv = output(v.data.length);
     addon.attentionBackward(f32(q), f32(k), f32(v), mask ? f32(mask) : null, f32(lse), f32(dout), dq, dk, dv, dims, strides);
     return [{ shape: q.shape, dtype: 'float32', data: dq }, { shape: k.shape, dtype: 'float32', data: dk }, { shape: v.shape, dtype: 'float32', data: dv }];
+  });
+
+  // Self-attention of a fused qkv [B, T, 3, H, D]: q, k and v are read in place through strides
+  // (row stride 3C), the output is written as [B, T, H, D] and the gradient as [B, T, 3, H, D].
+  const packed = (qkv: TensorData, attrs: PackedAttentionAttrs) => {
+    const { B, T, H, D } = packedGeometry(qkv.shape, attrs.heads);
+    const C = H * D;
+    const dims = Float64Array.of(B, H, H, T, T, D, D, 0, attrs.causal ? 1 : 0, attrs.scale);
+    const sqkv = [T * 3 * C, D, 3 * C], so = [T * C, D, C];
+    // q, k, v, mask (none), out and dout, dq, dk, dv
+    const strides = Float64Array.from([...sqkv, ...sqkv, ...sqkv, 0, 0, T, ...so, ...sqkv, ...sqkv, ...sqkv]);
+    return { B, T, H, C, dims, strides };
+  };
+  registerKernel('packedAttention', 'native', (inputs, attrs) => {
+    const qkv = inputs[0]!;
+    if (!isF32(qkv) || qkv.data.length === 0) return reference('packedAttention', inputs, attrs);
+    const { B, T, H, C, dims, strides } = packed(qkv, attrs);
+    const x = f32(qkv);
+    const out = output(B * T * C), lse = output(B * H * T);
+    addon.attentionForward(x, x.subarray(C), x.subarray(2 * C), null, out, lse, dims, strides);
+    return [{ shape: [B, T, C], dtype: 'float32', data: out }, { shape: [B, H, T], dtype: 'float32', data: lse }];
+  });
+  registerKernel('packedAttentionBackward', 'native', (inputs, attrs) => {
+    const [dout, qkv, , lse] = inputs as [TensorData, TensorData, TensorData, TensorData];
+    if (!isF32(dout, qkv, lse) || qkv.data.length === 0) return reference('packedAttentionBackward', inputs, attrs);
+    const { C, dims, strides } = packed(qkv, attrs);
+    const x = f32(qkv);
+    const g = output(x.length); // [B, T, 3, H, D]: every element is one of dq, dk, dv, all written
+    addon.attentionBackward(x, x.subarray(C), x.subarray(2 * C), null, f32(lse), f32(dout), g, g.subarray(C), g.subarray(2 * C), dims, strides);
+    return { shape: qkv.shape, dtype: 'float32', data: g };
   });
 
   for (const inverse of [false, true]) {

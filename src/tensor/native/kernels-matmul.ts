@@ -4,6 +4,7 @@
 // irregular broadcasts (both operands broadcast on different axes) loop over the batch.
 import { registerKernel } from '../registry.js';
 import type { MatmulAttrs } from '../op-attrs.js';
+import { linearGeometry } from '../ops/linear.js';
 import { matmulGeometry } from '../ops/matmul.js';
 import { broadcastStrides, stridesOf } from '../shape.js';
 import type { TensorData } from '../types.js';
@@ -58,6 +59,21 @@ export function matmulKernel(addon: NativeAddon, inputs: readonly TensorData[], 
   return { shape, dtype: 'float32', data: out };
 }
 
+/** y = x·wᵀ + b: the bias rows are written first and the GEMM adds onto them (beta = 1). */
+export function linearKernel(addon: NativeAddon, inputs: readonly TensorData[]): TensorData {
+  const [x, w, b] = inputs as [TensorData, TensorData, TensorData];
+  if (!isF32(x, w, b)) return reference('linear', inputs, {})[0]!;
+  const [N, K, O] = linearGeometry(x.shape, w.shape, b.shape);
+  if (N === 0 || O === 0) return { shape: [N, O], dtype: 'float32', data: new Float32Array(N * O) };
+  const out = output(N * O); // [N, O], every element written below
+  out.set(f32(b));
+  // Doubling copies: log2(N) memcpys instead of N row copies.
+  for (let rows = 1; rows < N; rows *= 2) out.copyWithin(rows * O, 0, Math.min(rows, N - rows) * O);
+  if (K > 0) addon.sgemm(false, true, N, O, K, 1, f32(x), K, f32(w), K, 1, out, O);
+  return { shape: [N, O], dtype: 'float32', data: out };
+}
+
 export function registerMatmul(addon: NativeAddon): void {
   registerKernel('matmul', 'native', (inputs, attrs) => matmulKernel(addon, inputs, attrs));
+  registerKernel('linear', 'native', (inputs) => linearKernel(addon, inputs));
 }

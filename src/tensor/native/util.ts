@@ -2,6 +2,7 @@
 // spec the C++ binary kernels take, and delegation to the reference kernel for patterns the
 // native kernels don't cover (float64, unusual broadcasts).
 import { runKernel, withBackend } from '../registry.js';
+import { takeBuffer } from '../recycle.js';
 import { nativeAddon } from './addon.js';
 import type { OpAttrs, OpName } from '../op-attrs.js';
 import { broadcastStrides } from '../shape.js';
@@ -9,10 +10,16 @@ import type { TensorData } from '../types.js';
 
 let tuned = false;
 
+/** Whether tuneMalloc() has been applied (large blocks are then kept resident on purpose). */
+export function mallocTuned(): boolean {
+  return tuned;
+}
+
 /**
  * A float32 output buffer the kernel will overwrite completely. Large ones skip zero-filling
  * (Buffer.allocUnsafeSlow): zeroing and first-touch page faults of a fresh 1 MB array cost
- * ≈ 40–200 µs, as much as a 256³ GEMM. Never use this for buffers a kernel accumulates into.
+ * ≈ 40–200 µs, as much as a 256³ GEMM. They may also be gradient storage that backward() proved
+ * dead and recycled (src/tensor/recycle.ts). Never use this for buffers a kernel accumulates into.
  */
 export function output(n: number): Float32Array {
   if (n < 4096) return new Float32Array(n);
@@ -21,7 +28,11 @@ export function output(n: number): Float32Array {
     tuned = true;
     nativeAddon()?.tuneMalloc();
   }
-  const b = Buffer.allocUnsafeSlow(n * 4);
+  return takeBuffer(n, fresh);
+}
+
+function fresh(n: number): Float32Array {
+  const b = Buffer.allocUnsafeSlow(n * 4); // its own ArrayBuffer, as takeBuffer requires
   return new Float32Array(b.buffer, b.byteOffset, n);
 }
 

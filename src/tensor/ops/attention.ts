@@ -30,7 +30,8 @@ function keyLimit(attrs: AttentionAttrs, i: number, Tk: number): number {
   return attrs.causal ? Math.max(0, Math.min(Tk, attrs.offset + i + 1)) : Tk;
 }
 
-function attentionKernel(inputs: readonly TensorData[], attrs: AttentionAttrs): TensorData[] {
+/** @internal The reference kernel (also used by packedAttention's). */
+export function attentionKernel(inputs: readonly TensorData[], attrs: AttentionAttrs): TensorData[] {
   const [q, k, v] = inputs as [TensorData, TensorData, TensorData];
   const mask = inputs[3];
   const { B, H, Hkv, Tq, Tk, D, mbs, mhs } = geometry(q, k, mask);
@@ -83,7 +84,8 @@ function attentionKernel(inputs: readonly TensorData[], attrs: AttentionAttrs): 
   return [{ shape: q.shape, dtype: q.dtype, data: out }, { shape: [B, H, Tq], dtype: q.dtype, data: lse }];
 }
 
-function attentionBackwardKernel(inputs: readonly TensorData[], attrs: AttentionAttrs): TensorData[] {
+/** @internal The reference kernel (also used by packedAttention's). */
+export function attentionBackwardKernel(inputs: readonly TensorData[], attrs: AttentionAttrs): TensorData[] {
   const [dout, q, k, v, out, lse] = inputs as [TensorData, TensorData, TensorData, TensorData, TensorData, TensorData];
   const mask = inputs[6];
   const { B, H, Hkv, Tq, Tk, D, mbs, mhs } = geometry(q, k, mask);

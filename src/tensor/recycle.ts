@@ -1,0 +1,104 @@
+// Recycling of gradient storage that backward() proves dead. A training step allocates about as
+// much storage for gradients as for activations (≈ 0.5 GB per step for the benchmark GPT), and
+// every fresh typed array counts against V8's external-memory limit: past 64 MB of it V8 starts
+// a full mark-compact, so the benchmark step ran ~19 of them per step. Most gradients die inside
+// backward() itself — a node's output gradient is dead once its rule has run, unless a view of
+// it was passed on — so backward() hands those buffers back here, and kernels that allocate
+// through `takeBuffer` (the native backend's float32 outputs) reuse them: later layers' gradients
+// become earlier layers' gradients, and the next forward pass's activations.
+//
+// Safety: only buffers handed out by `takeBuffer` *during the same backward pass* can be
+// recycled (never forward activations, user tensors or the seed, which code outside backward may
+// still hold), and autograd.ts releases a buffer only when no gradient it still holds shares its
+// storage (reshape and contiguous slices are views). A recycled array's old Tensor objects are
+// unreachable: gradients of non-leaf tensors are internal to backward(), and leaf gradients are
+// copied or added into `.grad`, never aliased.
+//
+// The pool is bounded (POOL_CAP bytes); beyond it buffers are simply left to the collector.
+// FATHOM_RECYCLE=off turns recycling off (every buffer is then fresh, as before).
+
+let enabled = process.env.FATHOM_RECYCLE !== 'off';
+const POOL_CAP = 256 * 1024 * 1024;
+
+/** Free float32 arrays by length. */
+const pool = new Map<number, Float32Array[]>();
+let pooledBytes = 0;
+/** The backward pass a recyclable buffer was handed out in (0: outside backward). */
+const born = new WeakMap<ArrayBuffer, { array: Float32Array; pass: number }>();
+let pass = 0; // the current backward pass; 0 outside backward
+let passes = 0;
+let reused = 0;
+let released = 0;
+let reusedBytes = 0;
+let freshBytes = 0;
+
+/**
+ * A float32 array of exactly `n` elements whose contents are garbage (the caller overwrites all
+ * of it): a recycled one when the pool has that length, else `fresh(n)`, which must return an
+ * array that covers its whole ArrayBuffer (not a view into a shared one).
+ */
+export function takeBuffer(n: number, fresh: (n: number) => Float32Array): Float32Array {
+  let array: Float32Array | undefined;
+  if (enabled) {
+    const free = pool.get(n);
+    array = free?.pop();
+    if (array) {
+      pooledBytes -= array.byteLength;
+      reused++;
+      reusedBytes += array.byteLength;
+    }
+  }
+  if (!array) {
+    array = fresh(n);
+    freshBytes += array.byteLength;
+  }
+  if (enabled && pass !== 0) born.set(array.buffer as ArrayBuffer, { array, pass });
+  return array;
+}
+
+/** @internal autograd: a backward pass starts; buffers taken from now on may be released in it. */
+export function beginBackwardPass(): void {
+  pass = ++passes;
+}
+
+/** @internal autograd: the backward pass ended; buffers it handed out are no longer recyclable. */
+export function endBackwardPass(): void {
+  pass = 0;
+}
+
+/**
+ * @internal autograd: whether `data`'s storage was handed out in this backward pass (and could be
+ * released once nothing refers to it).
+ */
+export function isRecyclable(data: Float32Array | Float64Array): boolean {
+  if (pass === 0 || !(data instanceof Float32Array)) return false;
+  return born.get(data.buffer as ArrayBuffer)?.pass === pass;
+}
+
+/**
+ * @internal autograd: returns the storage behind `data` (the whole array it was handed out as,
+ * even when `data` is a view) to the pool. The caller guarantees that nothing refers to it.
+ */
+export function releaseBuffer(data: Float32Array | Float64Array): void {
+  if (!isRecyclable(data)) return;
+  const entry = born.get(data.buffer as ArrayBuffer)!;
+  born.delete(data.buffer as ArrayBuffer); // released once: a second release of a view is a no-op
+  if (pooledBytes + entry.array.byteLength > POOL_CAP) return;
+  let free = pool.get(entry.array.length);
+  if (!free) pool.set(entry.array.length, (free = []));
+  free.push(entry.array);
+  pooledBytes += entry.array.byteLength;
+  released++;
+}
+
+/** @internal Turns recycling on or off (tests compare gradients both ways); empties the pool. */
+export function setRecycling(on: boolean): void {
+  enabled = on;
+  pool.clear();
+  pooledBytes = 0;
+}
+
+/** What recycling is doing, for `fathom doctor` and tests. */
+export function recycleStatus(): { enabled: boolean; pooledBytes: number; released: number; reused: number; reusedBytes: number; freshBytes: number } {
+  return { enabled, pooledBytes, released, reused, reusedBytes, freshBytes };
+}
