@@ -26,13 +26,15 @@ export interface EvalHooks {
 async function execute(store: Store, runId: string, config: EvalConfig, mode: RunMode, hooks: EvalHooks, source?: Parameters<typeof runTask>[0]['source']): Promise<EvalOutcome> {
   const pool = hooks.pool ?? buildPool(config, store);
   const needCandidate = mode !== 'rescore';
-  const { task, candidate, matcher } = assembleTask(config, pool, { needCandidate });
+  const { task, candidate, matcher, filter } = assembleTask(config, pool, { needCandidate });
   const progress = hooks.progress?.(mode === 'rescore' ? (source?.length ?? 0) : task.samples.length);
   const setStatus = store.db.prepare(`UPDATE runs SET status = ?, error = ?, updated_at = ?, finished_at = ?, pid = ? WHERE id = ?`);
   setStatus.run('running', null, new Date().toISOString(), null, process.pid, runId);
   try {
+    // Local models load now, so a missing file or library is one clear error, not N errored items.
+    for (const ref of [candidate, matcher, filter?.model]) if (ref) await ref.client.provider.prepare?.(ref.model);
     const work = await runTask({
-      store, runId, task, candidate, matcher, mode, concurrency: config.concurrency,
+      store, runId, task, candidate, matcher, filter, mode, concurrency: config.concurrency,
       ...(source ? { source } : {}), ...(progress ? { progress } : {}), ...(hooks.writeBatch ? { writeBatch: hooks.writeBatch } : {}),
     });
     progress?.done();
@@ -115,12 +117,15 @@ export interface EvalSummary {
   matcherCallsSaved: number;
   /** Errors per cause, e.g. {rate_limit: 2, bad_response: 1}. */
   errors: Record<string, number>;
+  /** The question filter: its model and threshold, items rated, and items left out (not in the accuracy). */
+  filter: { model: string; threshold: number; rated: number; filtered: number } | null;
   usage: (UsageCounters & { provider: string; model: string })[];
 }
 
 export function summarize(store: Store, id: string): EvalSummary {
   const { record, config } = evalRun(store, id);
-  const items = store.items(record.id).map((i) => i.stages as unknown as Stages);
+  const all = store.items(record.id).map((i) => i.stages as unknown as Stages);
+  const items = all.filter((s) => s.filter?.kept !== false);
   const methods: Record<string, number> = {};
   const errors: Record<string, number> = {};
   const categories = new Map<string, Stages['score'][]>();
@@ -128,7 +133,7 @@ export function summarize(store: Store, id: string): EvalSummary {
     const m = s.verdict?.method;
     if (m && m !== 'none') methods[m] = (methods[m] ?? 0) + 1;
     if (s.score?.status === 'error') {
-      const kind = s.verdict?.error?.kind ?? s.response?.error?.kind ?? 'unknown';
+      const kind = s.verdict?.error?.kind ?? s.response?.error?.kind ?? s.filter?.error?.kind ?? 'unknown';
       errors[kind] = (errors[kind] ?? 0) + 1;
     }
     const c = s.sample.category ?? '(none)';
@@ -143,6 +148,9 @@ export function summarize(store: Store, id: string): EvalSummary {
     methods,
     matcherCallsSaved: Object.entries(methods).filter(([m]) => m.startsWith('rule:')).reduce((n, [, k]) => n + k, 0),
     errors,
+    filter: config.filter.model
+      ? { model: config.filter.model, threshold: config.filter.threshold, rated: all.filter((s) => s.filter?.status === 'ok').length, filtered: all.length - items.length }
+      : null,
     usage: runUsage(store, record.id),
   };
 }

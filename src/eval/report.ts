@@ -50,6 +50,7 @@ export function reportText(store: Store, s: EvalSummary, options: { items?: numb
     lines.push('', textTable(s.byCategory.map((c) => ({ category: terminalSafe(c.category), accuracy: pct(c.accuracy), ci95: ci(c), scored: c.scored, unparsed: c.unparsed, errors: c.errors }))));
   }
   if (Object.keys(s.methods).length) lines.push('', `verdicts by method: ${Object.entries(s.methods).map(([m, n]) => `${m} ${n}`).join(', ')}${s.scorer === 'cascade' ? ` (matcher calls saved: ${s.matcherCallsSaved})` : ''}`);
+  if (s.filter) lines.push(`question filter ${terminalSafe(s.filter.model)} (keep ratings >= ${s.filter.threshold}): ${s.filter.rated} rated, ${s.filter.filtered} left out of the accuracy`);
   if (Object.keys(s.errors).length) lines.push(`errors by cause (never scored): ${Object.entries(s.errors).map(([k, n]) => `${k} ${n}`).join(', ')}`);
   if (s.usage.length) {
     lines.push('', textTable(s.usage.map((u) => ({ provider: terminalSafe(u.provider), model: terminalSafe(u.model), requests: u.requests, retries: u.retries, cacheHits: u.cacheHits, errors: u.errors, inputTokens: u.inputTokens, outputTokens: u.outputTokens, cost: u.cost === null ? '—' : `$${u.cost.toFixed(4)}` }))));

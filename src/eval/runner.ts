@@ -10,6 +10,7 @@ import type { Progress } from '../log/index.js';
 import type { Store } from '../store/index.js';
 import type { ItemRecord } from '../store/index.js';
 import type { ExtractedStage, ResponseStage, Sample, ScoreStage, Stages, Task, VerdictStage } from './types.js';
+import { rateQuestion } from './filter.js';
 import { ItemWriter } from './writer.js';
 
 export interface ModelRef {
@@ -26,6 +27,8 @@ export interface RunTaskOptions {
   task: Task;
   candidate: ModelRef | undefined;
   matcher: ModelRef | undefined;
+  /** The question filter: items its model rates below `threshold` are left out. */
+  filter?: { model: ModelRef; threshold: number } | undefined;
   mode: RunMode;
   /** For rescore: the stored items of the source run. */
   source?: readonly ItemRecord[];
@@ -41,11 +44,14 @@ export interface RunTaskResult {
   skipped: number;
   generated: number;
   verdicts: number;
+  /** Filter ratings requested, and items the filter left out. */
+  ratings: number;
+  filtered: number;
 }
 
-function responseStage(out: Awaited<ReturnType<LlmClient['generate']>>): ResponseStage {
-  if (out.status === 'error') return { status: 'error', text: null, finishReason: null, error: out.error, attempts: out.attempts, cached: false };
-  return { status: out.status, text: out.generation.text, finishReason: out.generation.finishReason, error: null, attempts: out.attempts, cached: out.cached };
+export function responseStage(out: Awaited<ReturnType<LlmClient['generate']>>): ResponseStage {
+  if (out.status === 'error') return { status: 'error', text: null, finishReason: null, error: out.error, attempts: out.attempts, requests: out.requests, cached: false };
+  return { status: out.status, text: out.generation.text, finishReason: out.generation.finishReason, error: null, attempts: out.attempts, requests: out.requests, cached: out.cached };
 }
 
 function scoreOf(v: VerdictStage): ScoreStage {
@@ -65,10 +71,12 @@ export function checkTask(task: Task): string | undefined {
 
 export async function runTask(o: RunTaskOptions): Promise<RunTaskResult> {
   const { task, store, runId } = o;
-  const writer = new ItemWriter(store, runId, (o.candidate?.client ?? o.matcher?.client)?.ledger, o.writeBatch);
+  const clients = [o.candidate?.client, o.matcher?.client, o.filter?.model.client];
+  const caches = [...new Set(clients.map((c) => c?.cache).filter((c) => c !== undefined))];
+  const writer = new ItemWriter(store, runId, clients.find((c) => c)?.ledger, o.writeBatch, caches);
   const stored = new Map<string, Stages>();
   for (const item of o.mode === 'rescore' ? (o.source ?? []) : store.items(runId)) stored.set(item.itemId, item.stages as unknown as Stages);
-  const result: RunTaskResult = { processed: 0, skipped: 0, generated: 0, verdicts: 0 };
+  const result: RunTaskResult = { processed: 0, skipped: 0, generated: 0, verdicts: 0, ratings: 0, filtered: 0 };
 
   const score = async (sample: Sample, stages: Stages, refresh: boolean): Promise<void> => {
     const response = stages.response!;
@@ -96,24 +104,51 @@ export async function runTask(o: RunTaskOptions): Promise<RunTaskResult> {
     let stages: Stages;
     let refresh = false;
     if (o.mode === 'run') {
-      if (previous?.score) { result.skipped++; return; }
+      if (previous?.score || previous?.filter?.kept === false) { result.skipped++; return; }
       stages = previous ? { ...previous, sample } : { sample };
     } else if (o.mode === 'retry') {
       if (!previous || previous.score?.status !== 'error') { result.skipped++; return; }
-      stages = { sample: previous.sample, ...(previous.prompt ? { prompt: previous.prompt } : {}), ...(previous.response?.status === 'ok' || previous.response?.status === 'refused' ? { response: previous.response } : {}) };
+      stages = {
+        sample: previous.sample,
+        ...(previous.filter?.status === 'ok' ? { filter: previous.filter } : {}),
+        ...(previous.prompt ? { prompt: previous.prompt } : {}),
+        ...(previous.response?.status === 'ok' || previous.response?.status === 'refused' ? { response: previous.response } : {}),
+      };
       refresh = true;
     } else {
       if (!previous?.response) { result.skipped++; return; }
-      stages = { sample: previous.sample, ...(previous.prompt ? { prompt: previous.prompt } : {}), response: previous.response };
+      stages = { sample: previous.sample, ...(previous.filter ? { filter: previous.filter } : {}), ...(previous.prompt ? { prompt: previous.prompt } : {}), response: previous.response };
     }
     result.processed++;
+    if (o.filter && o.mode !== 'rescore' && stages.filter?.status !== 'ok') {
+      const rating = await rateQuestion(sample, o.filter.model, o.filter.threshold, refresh);
+      result.ratings++;
+      stages.filter = rating;
+      if (rating.status !== 'ok') {
+        // No rating, no decision: an error with its cause (retry asks again), never a silent drop.
+        stages.score = { status: rating.status, value: null };
+        writer.put(sample.id, stages, rating.status);
+        o.progress?.tick(1);
+        return;
+      }
+    }
+    if (stages.filter?.kept === false) {
+      result.filtered++;
+      writer.put(sample.id, stages, 'filtered');
+      o.progress?.tick(1);
+      return;
+    }
     if (!stages.response || stages.response.status === 'error') {
       if (!o.candidate) throw new Error(`eval: item "${sample.id}" needs a generation but no candidate model is configured`);
       const messages = stages.prompt?.messages ?? task.solver.prompt(sample);
       stages.prompt = { status: 'ok', messages };
-      const out = await o.candidate.client.generate({ model: o.candidate.model, messages, params: o.candidate.params });
+      const candidate = o.candidate;
+      if (task.solver.solve) {
+        stages.response = await task.solver.solve(sample, (r) => candidate.client.generate({ ...r, model: candidate.model, params: { ...candidate.params, ...r.params } }));
+      } else {
+        stages.response = responseStage(await candidate.client.generate({ model: candidate.model, messages, params: candidate.params }));
+      }
       result.generated++;
-      stages.response = responseStage(out);
       // Stored at once, so a kill before the verdict keeps the generation (the cache keeps it too).
       writer.put(sample.id, { ...stages }, 'generated');
     }

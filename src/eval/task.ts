@@ -3,18 +3,19 @@
 // the candidate and matcher models drawn from one provider pool.
 import { z } from 'zod';
 import { ConfigError, UsageError } from '../errors.js';
-import { LlmPool, parseModelSpec, readProvidersFile, type GenerationParams } from '../llm/index.js';
+import { LlmPool, parseModelSpec, readProvidersFile, typesWith, type GenerationParams } from '../llm/index.js';
 import type { Store } from '../store/index.js';
 import { datasetSchema, loadDataset } from './dataset.js';
 import { checkTask, type ModelRef } from './runner.js';
 import { getScorer } from './scorers.js';
 import { getSolver } from './solvers.js';
+import './logprob.js';
 import type { Task } from './types.js';
 
 export const evalConfigSchema = z.strictObject({
   name: z.string().optional().describe('a name for the run (default: solver/scorer on dataset)'),
   dataset: datasetSchema.prefault({}),
-  solver: z.string().default('freeform').describe('freeform, mcq or choices-only'),
+  solver: z.string().default('freeform').describe('freeform, mcq, choices-only, mc-cloze or mc-verify'),
   scorer: z.string().default('match').describe('match, cascade, judge, exact, numeric, rules, contains or letter'),
   candidate: z.strictObject({
     model: z.string().optional().describe('provider:model of the model under evaluation, e.g. local:qwen2.5-7b'),
@@ -25,6 +26,12 @@ export const evalConfigSchema = z.strictObject({
   matcher: z.strictObject({
     model: z.string().optional().describe('provider:model of the answer matcher or judge'),
     temperature: z.number().min(0).default(0).describe('the paper\'s matcher runs at temperature 0'),
+    maxTokens: z.number().int().positive().optional(),
+  }).prefault({}),
+  filter: z.strictObject({
+    model: z.string().optional().describe('provider:model that rates each question 1–10 for answerability without options (the paper\'s filter); unset: no filter'),
+    threshold: z.number().int().min(1).max(10).default(7).describe('keep items rated at least this'),
+    temperature: z.number().min(0).default(0),
     maxTokens: z.number().int().positive().optional(),
   }).prefault({}),
   providersFile: z.string().optional().describe('a JSON/YAML file of named provider instances'),
@@ -62,6 +69,7 @@ export interface AssembledTask {
   task: Task;
   candidate: ModelRef | undefined;
   matcher: ModelRef | undefined;
+  filter: { model: ModelRef; threshold: number } | undefined;
 }
 
 /** Builds the task and its models; what cannot work (a scorer without a matcher, a dataset without options) is a usage error now, not 1,000 errored items later. */
@@ -80,6 +88,13 @@ export function assembleTask(config: EvalConfig, pool: LlmPool, options: { needC
     if (config.candidate.maxTokens !== undefined) p.maxTokens = config.candidate.maxTokens;
     if (config.candidate.seed !== undefined) p.seed = config.candidate.seed;
     candidate = modelRef(pool, config.candidate.model, '--candidate', p);
+    const provider = candidate.client.provider;
+    if (solver.requires === 'logprobs' && !provider.logprobs) {
+      throw new UsageError(`eval: solver "${solver.name}" needs token log-probabilities, which provider "${provider.name}" (${provider.type}) does not offer`, `use a provider that does: ${typesWith('logprobs')}; or the mcq solver, which needs none`);
+    }
+    if (solver.requires === 'promptLogprobs' && !provider.promptLogprobs) {
+      throw new UsageError(`eval: solver "${solver.name}" needs prompt log-probabilities (completions with echo), which provider "${provider.name}" (${provider.type}) does not offer`, `use a provider that does: ${typesWith('promptLogprobs')}; or mc-verify, which needs only chat log-probabilities`);
+    }
   }
   let matcher: ModelRef | undefined;
   if (scorer.usesModel) {
@@ -88,5 +103,11 @@ export function assembleTask(config: EvalConfig, pool: LlmPool, options: { needC
     if (config.matcher.maxTokens !== undefined) p.maxTokens = config.matcher.maxTokens;
     matcher = modelRef(pool, config.matcher.model, '--matcher', p);
   }
-  return { task, candidate, matcher };
+  let filter: AssembledTask['filter'];
+  if (config.filter.model) {
+    const p: GenerationParams = { temperature: config.filter.temperature };
+    if (config.filter.maxTokens !== undefined) p.maxTokens = config.filter.maxTokens;
+    filter = { model: modelRef(pool, config.filter.model, '--filter-model', p), threshold: config.filter.threshold };
+  }
+  return { task, candidate, matcher, filter };
 }

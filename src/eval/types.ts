@@ -1,7 +1,8 @@
 // The shapes of an evaluation (inspect_ai's split: a Task is {dataset, solver, scorer}): samples,
 // the stages stored per item — sample, prompt, response, extracted answer, verdict, score — each
 // with a status, and the Solver and Scorer interfaces that produce them.
-import type { GenerationParams, LlmClient, LlmError, Message } from '../llm/index.js';
+import type { GenerateRequest, GenerationParams, LlmClient, LlmError, LlmOutcome, Message } from '../llm/index.js';
+import type { FilterStage } from './filter.js';
 
 /** One evaluation item. */
 export interface Sample {
@@ -26,7 +27,9 @@ export interface ResponseStage {
   text: string | null;
   finishReason: string | null;
   error: LlmError | null;
+  /** Tries, and the tries that reached the provider (see LlmOutcome). */
   attempts: number;
+  requests: number;
   cached: boolean;
 }
 
@@ -47,6 +50,8 @@ export interface ScoreStage { status: StageStatus; value: number | null }
 
 export interface Stages {
   sample: Sample;
+  /** The question filter's rating, when a filter model is configured (see filter.ts). */
+  filter?: FilterStage;
   prompt?: PromptStage;
   response?: ResponseStage;
   extracted?: ExtractedStage;
@@ -75,14 +80,24 @@ export interface Scorer {
   score(ctx: ScoreContext): Promise<VerdictStage>;
 }
 
+/** One candidate request made by a solver; the candidate's model and generation parameters are filled in. */
+export type SolverGenerate = (request: Omit<GenerateRequest, 'model'>) => Promise<LlmOutcome>;
+
 export interface Solver {
   name: string;
   summary: string;
   needs: 'question' | 'options';
-  /** The messages sent to the candidate model. */
+  /** What the candidate's provider must offer beyond text (checked before any request). */
+  requires?: 'logprobs' | 'promptLogprobs';
+  /** The messages sent to the candidate model (for a solver with `solve`, the one stored as the prompt stage). */
   prompt(sample: Sample): Message[];
   /** Pulls the answer out of the response text. */
   extract(text: string, sample: Sample): ExtractedStage;
+  /**
+   * A solver that makes its own requests (several per item, log-probabilities) instead of one
+   * generation from `prompt`; it returns the response stage, whose text `extract` reads.
+   */
+  solve?(sample: Sample, generate: SolverGenerate): Promise<ResponseStage>;
 }
 
 export interface Task {

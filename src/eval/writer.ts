@@ -1,10 +1,11 @@
 // Batched item writes: stage updates collect in memory and are written in one transaction every
-// `maxMs` or `maxItems`, together with the request accounting, so the hot path does not pay one
-// SQLite commit per stage. Each write replaces an item's stages whole (no JSON merge-patch, which
-// would drop null fields). A process killed between flushes loses at most the last batch; the
-// request cache (written per response) means those items are not paid for again.
+// `maxMs` or `maxItems`, together with the request accounting and the request-cache entries of
+// those responses, so the hot path does not pay one SQLite commit per stage or per response.
+// Each write replaces an item's stages whole (no JSON merge-patch, which would drop null fields).
+// A process killed between flushes loses at most the last batch — its items and their cache
+// entries together — so a finished item is never requested again.
 import type Database from 'better-sqlite3';
-import type { UsageLedger } from '../llm/index.js';
+import type { RequestCache, UsageLedger } from '../llm/index.js';
 import type { Store } from '../store/index.js';
 import type { Stages } from './types.js';
 
@@ -15,7 +16,13 @@ export class ItemWriter {
   private readonly touch: Database.Statement;
   private readonly flushAll: () => void;
 
-  constructor(private readonly store: Store, private readonly runId: string, private readonly ledger: UsageLedger | undefined, private readonly options: { maxItems?: number; maxMs?: number } = {}) {
+  constructor(
+    private readonly store: Store,
+    private readonly runId: string,
+    private readonly ledger: UsageLedger | undefined,
+    private readonly options: { maxItems?: number; maxMs?: number } = {},
+    private readonly caches: readonly RequestCache[] = [],
+  ) {
     this.upsert = store.db.prepare(
       `INSERT INTO eval_items (run_id, item_id, stages, status, updated_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (run_id, item_id) DO UPDATE SET stages = excluded.stages, status = excluded.status, updated_at = excluded.updated_at`,
@@ -23,6 +30,7 @@ export class ItemWriter {
     this.touch = store.db.prepare('UPDATE runs SET updated_at = ? WHERE id = ?');
     this.flushAll = store.db.transaction(() => {
       const t = new Date().toISOString();
+      for (const c of this.caches) c.flush();
       for (const [id, { stages, status }] of this.pending) this.upsert.run(this.runId, id, JSON.stringify(stages), status, t);
       this.pending.clear();
       this.ledger?.flush(this.store, this.runId);

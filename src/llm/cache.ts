@@ -17,26 +17,61 @@ export function canonicalJson(value: unknown): string {
 
 export function cacheKey(provider: string, request: GenerateRequest): string {
   return createHash('sha256')
-    .update(canonicalJson({ v: 1, provider, model: request.model, params: request.params ?? {}, messages: request.messages }))
+    .update(canonicalJson({ v: 1, provider, model: request.model, params: request.params ?? {}, messages: request.messages, prompt: request.prompt }))
     .digest('hex');
 }
 
+/**
+ * Entries are written in batches: a put is visible to `get` at once and reaches SQLite on the
+ * next `flush` — called by the eval writer inside the transaction that stores the items those
+ * responses belong to, and otherwise within `flushMs` (or at `maxPending` entries) — so the hot
+ * path pays no SQLite commit per response. A process killed before a flush loses those entries,
+ * as it loses the items they belong to, and asks for them again.
+ */
 export class RequestCache {
   private readonly select: Database.Statement;
   private readonly insert: Database.Statement;
+  private readonly pending = new Map<string, { provider: string; model: string; generation: Generation }>();
+  private readonly writeAll: () => void;
+  private timer: NodeJS.Timeout | undefined;
 
-  constructor(store: Store) {
+  private readonly db: Database.Database;
+
+  constructor(store: Store, private readonly options: { flushMs?: number; maxPending?: number } = {}) {
+    this.db = store.db;
     this.select = store.db.prepare('SELECT response FROM llm_cache WHERE key = ?').pluck();
     this.insert = store.db.prepare('INSERT OR REPLACE INTO llm_cache (key, provider, model, response, created_at) VALUES (?, ?, ?, ?, ?)');
+    this.writeAll = store.db.transaction(() => {
+      const t = new Date().toISOString();
+      for (const [key, e] of this.pending) this.insert.run(key, e.provider, e.model, JSON.stringify(e.generation), t);
+      this.pending.clear();
+    });
   }
 
   get(key: string): Generation | undefined {
+    const waiting = this.pending.get(key);
+    if (waiting) return waiting.generation;
     const text = this.select.get(key) as string | undefined;
     return text === undefined ? undefined : (JSON.parse(text) as Generation);
   }
 
   put(key: string, provider: string, model: string, generation: Generation): void {
-    this.insert.run(key, provider, model, JSON.stringify(generation), new Date().toISOString());
+    this.pending.set(key, { provider, model, generation });
+    if (this.pending.size >= (this.options.maxPending ?? 256)) this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), this.options.flushMs ?? 50);
+      this.timer.unref();
+    }
+  }
+
+  /** Writes the pending entries (inside the caller's transaction, if there is one). */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.size === 0) return;
+    // A store closed by its owner takes the unwritten entries with it (they are only a cache).
+    if (!this.db.open) this.pending.clear();
+    else this.writeAll();
   }
 }
 

@@ -5,8 +5,11 @@
 import { cacheKey, type RequestCache, type UsageLedger } from './cache.js';
 import { ProviderFailure } from './failure.js';
 import { realSleep, Semaphore, TokenBucket, type Sleep } from './limits.js';
-import type { RequestOptions } from './registry.js';
-import type { GenerateRequest, Generation, LlmOutcome, Provider } from './types.js';
+import { typesWith, type RequestOptions } from './registry.js';
+import type { GenerateRequest, Generation, LlmOutcome, Provider, WireMark } from './types.js';
+
+/** A timer firing later than this means the process was stalled, not that the server was slow. */
+const STALL_SLACK_MS = 50;
 
 export interface ClientDeps {
   cache?: RequestCache | undefined;
@@ -23,6 +26,17 @@ function estimateTokens(request: GenerateRequest): number {
   let chars = 0;
   for (const m of request.messages) chars += m.content.length + 4;
   return Math.ceil(chars / 4) + (request.params?.maxTokens ?? 256);
+}
+
+/** Why `provider` cannot serve `request` (log-probabilities it does not offer), or undefined. */
+export function missingCapability(provider: Provider, request: GenerateRequest): string | undefined {
+  if (request.params?.logprobs && !provider.logprobs) {
+    return `provider "${provider.name}" (${provider.type}) offers no token log-probabilities; providers that do: ${typesWith('logprobs')}`;
+  }
+  if (request.prompt !== undefined && request.params?.echo && !provider.promptLogprobs) {
+    return `provider "${provider.name}" (${provider.type}) offers no prompt log-probabilities (completions with echo); providers that do: ${typesWith('promptLogprobs')}`;
+  }
+  return undefined;
 }
 
 export class LlmClient {
@@ -45,6 +59,11 @@ export class LlmClient {
     return this.deps.ledger;
   }
 
+  /** The request cache this client reads and writes, when caching is on. */
+  get cache(): RequestCache | undefined {
+    return this.options.cache ? this.deps.cache : undefined;
+  }
+
   /** Delay before retry number `retry` (1-based): base·2^(retry−1), capped, times a jitter in [0.5, 1). */
   backoff(retry: number): number {
     const raw = Math.min(this.options.maxBackoffMs, this.options.backoffMs * 2 ** (retry - 1));
@@ -62,36 +81,44 @@ export class LlmClient {
       const hit = cache.get(key);
       if (hit) {
         ledger?.add(provider.name, request.model, priced, { cacheHits: 1 });
-        return { status: hit.finishReason === 'refusal' ? 'refused' : 'ok', generation: hit, cached: true, attempts: 0 };
+        return { status: hit.finishReason === 'refusal' ? 'refused' : 'ok', generation: hit, cached: true, attempts: 0, requests: 0 };
       }
     }
-    if (request.params?.logprobs && !provider.logprobs) {
+    const missing = missingCapability(provider, request);
+    if (missing) {
       ledger?.add(provider.name, request.model, priced, { errors: 1 });
-      return { status: 'error', error: { kind: 'client', message: `provider "${provider.name}" (${provider.type}) offers no log-probabilities` }, attempts: 0 };
+      return { status: 'error', error: { kind: 'client', message: missing }, attempts: 0, requests: 0 };
     }
     const estimate = estimateTokens(request);
+    let requests = 0; // attempts whose request reached the provider
     for (let attempt = 1; ; attempt++) {
       if (this.requestBucket) await this.requestBucket.take(1);
       if (this.tokenBucket) await this.tokenBucket.take(estimate);
       let failure: ProviderFailure;
+      const wire: WireMark = {};
       await this.slots.acquire();
-      ledger?.add(provider.name, request.model, priced, { requests: 1, retries: attempt > 1 ? 1 : 0 });
       try {
-        const generation = await this.callWithTimeout(request);
+        const generation = await this.callWithTimeout(request, wire);
+        requests++;
         const { inputTokens, outputTokens } = generation.usage;
         this.tokenBucket?.adjust(estimate - (inputTokens + outputTokens));
         const cost = options.pricing ? (inputTokens * options.pricing.inputPerMTok + outputTokens * options.pricing.outputPerMTok) / 1e6 : 0;
-        ledger?.add(provider.name, request.model, priced, { inputTokens, outputTokens, cost });
+        ledger?.add(provider.name, request.model, priced, { requests: 1, retries: requests > 1 ? 1 : 0, inputTokens, outputTokens, cost });
         cache?.put(key, provider.name, request.model, generation);
-        return { status: generation.finishReason === 'refusal' ? 'refused' : 'ok', generation, cached: false, attempts: attempt };
+        return { status: generation.finishReason === 'refusal' ? 'refused' : 'ok', generation, cached: false, attempts: attempt, requests };
       } catch (err) {
         failure = err instanceof ProviderFailure ? err : new ProviderFailure('provider', err instanceof Error ? err.message : String(err), { retryable: false });
+        // Counted only if it reached the wire, so the ledger's requests are exactly the server's.
+        if (wire.sent !== false) {
+          requests++;
+          ledger?.add(provider.name, request.model, priced, { requests: 1, retries: requests > 1 ? 1 : 0 });
+        }
       } finally {
         this.slots.release();
       }
       const fail = (message = failure.message): LlmOutcome => {
         ledger?.add(provider.name, request.model, priced, { errors: 1 });
-        return { status: 'error', error: { ...failure.toError(), message }, attempts: attempt };
+        return { status: 'error', error: { ...failure.toError(), message }, attempts: attempt, requests };
       };
       if (!failure.retryable) return fail();
       if (attempt > options.maxRetries) return fail(`${failure.message} (gave up after ${attempt} attempt${attempt === 1 ? '' : 's'})`);
@@ -103,20 +130,40 @@ export class LlmClient {
     }
   }
 
-  /** One provider call that ends by `timeoutMs` even if the provider ignores the abort signal. */
-  private async callWithTimeout(request: GenerateRequest): Promise<Generation> {
+  /**
+   * One provider call that ends by `timeoutMs` even if the provider ignores the abort signal.
+   * The timeout counts time this process was running: when the timer fires late because the
+   * process itself was stalled (a blocked event loop, a starved CPU), responses that arrived
+   * meanwhile are still unread, so the stalled time is given back (at most `timeoutMs` in all)
+   * and pending I/O runs before the request is abandoned. Without this, a loaded machine turns
+   * answered requests into timeouts and retries.
+   */
+  private async callWithTimeout(request: GenerateRequest, wire: WireMark): Promise<Generation> {
     const controller = new AbortController();
+    const timeoutMs = this.options.timeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+      let due = performance.now() + timeoutMs;
+      let credit = timeoutMs;
+      const check = (): void => {
+        const now = performance.now();
+        const late = now - due;
+        if (late > STALL_SLACK_MS && credit > 0) {
+          const extra = Math.min(late, credit);
+          credit -= extra;
+          due = now + extra;
+          timer = setTimeout(check, extra);
+          return;
+        }
         controller.abort();
-        reject(new ProviderFailure('timeout', `no response within ${this.options.timeoutMs} ms`));
-      }, this.options.timeoutMs);
+        reject(new ProviderFailure('timeout', `no response within ${timeoutMs} ms`));
+      };
+      timer = setTimeout(check, timeoutMs);
     });
     try {
-      return await Promise.race([this.provider.generate(request, controller.signal), timeout]);
+      return await Promise.race([this.provider.generate(request, controller.signal, wire), timeout]);
     } catch (err) {
-      if (controller.signal.aborted) throw new ProviderFailure('timeout', `no response within ${this.options.timeoutMs} ms`);
+      if (controller.signal.aborted) throw new ProviderFailure('timeout', `no response within ${timeoutMs} ms`);
       throw err;
     } finally {
       clearTimeout(timer);

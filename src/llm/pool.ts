@@ -17,6 +17,7 @@ import { z } from 'zod';
 const BUILTIN: Record<string, Record<string, unknown>> = {
   openai: { type: 'openai' },
   anthropic: { type: 'anthropic' },
+  gguf: { type: 'gguf' },
 };
 
 const requestOptionsSchema = z.strictObject(requestOptionsShape);
@@ -84,7 +85,7 @@ export class LlmPool {
     }
     const where = `providers.${name}`;
     const type = (raw as { type?: unknown } | null)?.type;
-    if (typeof type !== 'string') throw new ConfigError(`${where}: missing "type"`, 'give a type: openai, anthropic, replay or scripted');
+    if (typeof type !== 'string') throw new ConfigError(`${where}: missing "type"`, 'give a type: openai, anthropic, gguf, replay or scripted');
     const t = providerType(type, where);
     const parsed = parseConfig(instanceSchema(t), { ...(raw as object), ...this.options.requestOverrides }, where) as Record<string, unknown>;
     const requestOptions: Record<string, unknown> = {};

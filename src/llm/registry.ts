@@ -24,9 +24,20 @@ export const requestOptionsShape = {
 
 export type RequestOptions = z.output<z.ZodObject<typeof requestOptionsShape>>;
 
+/** What a provider type can return beyond text; drives the "needs log-probabilities" errors. */
+export interface ProviderCapabilities {
+  /** Chat log-probabilities of the sampled tokens, with alternatives (MC-verify). */
+  logprobs?: boolean;
+  /** Prompt log-probabilities of raw completions with echo (MC-cloze). */
+  promptLogprobs?: boolean;
+  /** Where the capability depends on the server behind the provider. */
+  note?: string;
+}
+
 export interface ProviderType {
   type: string;
   summary: string;
+  capabilities?: ProviderCapabilities;
   /** Options of this type, beside `type` and the request options. */
   shape: z.ZodRawShape;
   create(name: string, options: Record<string, unknown>): Provider;
@@ -38,6 +49,7 @@ const types = new Map<string, ProviderType>();
 export function registerProviderType<S extends z.ZodRawShape>(def: {
   type: string;
   summary: string;
+  capabilities?: ProviderCapabilities;
   shape: S;
   create(name: string, options: z.output<z.ZodObject<S>>): Provider;
 }): void {
@@ -47,6 +59,12 @@ export function registerProviderType<S extends z.ZodRawShape>(def: {
 
 export function providerTypes(): ProviderType[] {
   return [...types.values()];
+}
+
+/** "openai (vLLM, llama.cpp server), gguf" — the registered types offering a capability, for error hints. */
+export function typesWith(capability: 'logprobs' | 'promptLogprobs'): string {
+  const names = [...types.values()].filter((t) => t.capabilities?.[capability]).map((t) => (t.capabilities?.note ? `${t.type} (${t.capabilities.note})` : t.type));
+  return names.length ? names.join(', ') : 'none registered';
 }
 
 export function providerType(type: string, where: string): ProviderType {

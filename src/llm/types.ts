@@ -19,12 +19,27 @@ export interface GenerationParams {
   logprobs?: boolean;
   /** How many alternatives per position to return with `logprobs` (OpenAI: 0–20). */
   topLogprobs?: number;
+  /**
+   * Completion requests only: return the prompt's own token log-probabilities
+   * (`echo` + `logprobs` of OpenAI-compatible /v1/completions, as vLLM serves it).
+   */
+  echo?: boolean;
 }
 
 export interface GenerateRequest {
   model: string;
+  /** Chat messages; empty for a raw completion (`prompt`). */
   messages: Message[];
+  /** A raw text completion instead of chat (no chat template), e.g. to score a continuation. */
+  prompt?: string;
   params?: GenerationParams;
+}
+
+/** One prompt token's log-probability (null for the first token) and its character offset in the prompt. */
+export interface PromptTokenLogprob {
+  token: string;
+  logprob: number | null;
+  offset: number;
 }
 
 export interface TokenLogprob {
@@ -41,6 +56,8 @@ export interface Generation {
   finishReason: FinishReason;
   usage: { inputTokens: number; outputTokens: number };
   logprobs?: TokenLogprob[];
+  /** With `echo`: the prompt's tokens and their log-probabilities. */
+  promptLogprobs?: PromptTokenLogprob[];
 }
 
 /**
@@ -59,10 +76,19 @@ export interface LlmError {
   status?: number;
 }
 
-/** The outcome of one logical request: `ok` (maybe from the cache), `refused`, or `error` after retries. */
+/**
+ * The outcome of one logical request: `ok` (maybe from the cache), `refused`, or `error` after
+ * retries. `attempts` counts tries; `requests` the tries that reached the provider (a try cut off
+ * by the timeout before its request was written is an attempt but not a request).
+ */
 export type LlmOutcome =
-  | { status: 'ok' | 'refused'; generation: Generation; cached: boolean; attempts: number }
-  | { status: 'error'; error: LlmError; attempts: number };
+  | { status: 'ok' | 'refused'; generation: Generation; cached: boolean; attempts: number; requests: number }
+  | { status: 'error'; error: LlmError; attempts: number; requests: number };
+
+/** Whether one call's request was written to the wire; undefined: the provider cannot tell. */
+export interface WireMark {
+  sent?: boolean;
+}
 
 /** A provider: one backend that turns a request into a generation or throws a ProviderFailure. */
 export interface Provider {
@@ -70,7 +96,15 @@ export interface Provider {
   readonly name: string;
   /** The provider type from the registry, e.g. 'openai-compatible'. */
   readonly type: string;
-  /** Whether `logprobs` requests are honoured. */
+  /** Whether `logprobs` requests are honoured (chat: the sampled tokens and their alternatives). */
   readonly logprobs: boolean;
-  generate(request: GenerateRequest, signal: AbortSignal): Promise<Generation>;
+  /** Whether raw completions with `echo` return the prompt's log-probabilities. */
+  readonly promptLogprobs?: boolean;
+  /**
+   * One call. A provider that can tell whether its request reached the wire sets `wire.sent`
+   * (false before the call); one that cannot leaves it undefined and every call counts as sent.
+   */
+  generate(request: GenerateRequest, signal: AbortSignal, wire?: WireMark): Promise<Generation>;
+  /** Loads what `model` needs (a local model file) before the first request; throws a FathomError if it cannot. */
+  prepare?(model: string): Promise<void>;
 }

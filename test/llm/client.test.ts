@@ -79,6 +79,48 @@ describe('llm request layer', () => {
     assert.ok(performance.now() - t0 < 1000);
   });
 
+  it('does not time out an answer that arrived while this process itself was stalled', async () => {
+    // The provider blocks the event loop past the deadline (as a starved CPU would); its answer
+    // is due right after, so both timers are overdue when the loop runs again and the deadline's
+    // fires first: without the stall credit that would abandon an answered request.
+    const block = (ms: number): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    let calls = 0;
+    const stalled: Provider = {
+      name: 'stalled', type: 'scripted', logprobs: false,
+      generate: () => {
+        calls++;
+        block(150);
+        return new Promise((resolve) => setTimeout(() => resolve({ text: 'fine', finishReason: 'stop', usage: { inputTokens: 1, outputTokens: 1 } }), 1));
+      },
+    };
+    const out = await new LlmClient(stalled, { ...OPTIONS, timeoutMs: 40, maxRetries: 0 }, { sleep: async () => {} }).generate(req('q'));
+    assert.equal(out.status, 'ok', JSON.stringify(out));
+    assert.equal(calls, 1);
+  });
+
+  it('counts a try cut off before its request reached the wire as an attempt, not as a request or retry', async () => {
+    let calls = 0;
+    // First try: never written (waiting for a socket) until the timeout; second: written and answered.
+    const queued: Provider = {
+      name: 'queued', type: 'scripted', logprobs: false,
+      generate: (_request, _signal, wire) => {
+        calls++;
+        if (wire) wire.sent = false;
+        if (calls === 1) return new Promise(() => {});
+        if (wire) wire.sent = true;
+        return Promise.resolve({ text: 'fine', finishReason: 'stop', usage: { inputTokens: 1, outputTokens: 1 } });
+      },
+    };
+    const ledger = new UsageLedger();
+    const out = await new LlmClient(queued, { ...OPTIONS, timeoutMs: 30, maxRetries: 2 }, { sleep: async () => {}, ledger }).generate(req('q'));
+    assert.equal(out.status, 'ok');
+    assert.equal(out.attempts, 2);
+    assert.equal(out.requests, 1);
+    const [row] = ledger.summary();
+    assert.equal(row!.requests, 1, 'only the written request is a request');
+    assert.equal(row!.retries, 0, 'and it is the first one the server saw, not a retry');
+  });
+
   it('caches successes by provider, model, parameters and messages, and never caches errors', async () => {
     const store = new Store(tempDir());
     try {

@@ -123,7 +123,7 @@ describe('anthropic provider against a loopback Messages endpoint', () => {
       assert.equal(bodies[0]!.max_tokens, 64);
       const lp = await pool.client('claude').generate({ model: 'claude-test', messages: [{ role: 'user', content: 'x' }], params: { logprobs: true } });
       assert.equal(lp.status, 'error');
-      if (lp.status === 'error') assert.match(lp.error.message, /offers no log-probabilities/);
+      if (lp.status === 'error') assert.match(lp.error.message, /offers no token log-probabilities; providers that do: openai/);
     } finally {
       srv.close();
     }

@@ -10,7 +10,7 @@ import { createProgress } from '../../log/index.js';
 import { heatmap, renderPlot, type Row } from '../../report/index.js';
 import { textTable } from '../../report/index.js';
 import {
-  evalConfigSchema, registeredScorers, registeredSolvers, rescoreEval, resumeEval, retryEval, startEval, summarize,
+  PROBE_DEFAULTS, datasetSchema, evalConfigSchema, loadDataset, trainChoicesOnlyProbe, registeredScorers, registeredSolvers, rescoreEval, resumeEval, retryEval, startEval, summarize,
   type EvalOutcome, type EvalSummary,
 } from '../../eval/index.js';
 import { kendallTau, pairwiseAgreement, type PairAgreement, type Rating } from '../../eval/agreement.js';
@@ -29,18 +29,22 @@ function outcomeText(o: EvalOutcome, text: string): string {
 const FLAG_KEYS: Record<string, string> = {
   dataset: 'dataset.path', solver: 'solver', scorer: 'scorer', candidate: 'candidate.model', matcher: 'matcher.model',
   providers: 'providersFile', concurrency: 'concurrency', limit: 'dataset.limit', name: 'name', convention: 'dataset.convention',
+  filterModel: 'filter.model', filterThreshold: 'filter.threshold',
 };
+const NUMERIC_FLAGS = new Set(['concurrency', 'limit', 'filterThreshold']);
 
 function defineRun(parent: Command): void {
   const cmd = parent.command('run').description('run an eval (dataset + solver + scorer); with --resume, continue a killed run without re-requesting finished items')
     .option('--dataset <path>', '"demo" (bundled) or a .jsonl/.csv file')
     .option('--convention <name>', 'plain, mmlu-pro or gpqa')
-    .option('--solver <name>', 'freeform, mcq or choices-only')
+    .option('--solver <name>', 'freeform, mcq, choices-only, mc-cloze or mc-verify')
     .option('--scorer <name>', 'match, cascade, judge, exact, numeric, rules, contains or letter')
     .option('--candidate <provider:model>', 'the model under evaluation')
     .option('--matcher <provider:model>', 'the answer matcher / judge model')
     .option('--providers <file>', 'JSON/YAML file of named provider instances')
     .option('--concurrency <n>', 'items in flight')
+    .option('--filter-model <provider:model>', 'rate each question 1-10 for answerability without options; leave out those below the threshold')
+    .option('--filter-threshold <n>', 'keep items rated at least this (default 7)')
     .option('--limit <n>', 'only the first N items')
     .option('--name <name>', 'a name for the run')
     .option('--resume <run>', 'continue this run (its stored config is used)')
@@ -49,6 +53,8 @@ function defineRun(parent: Command): void {
   withExamples(cmd, [
     'fathom eval run --dataset demo --candidate local:qwen2.5-7b --matcher local:qwen2.5-7b --providers providers.yaml',
     'fathom eval run --dataset mmlu_pro.jsonl --convention mmlu-pro --solver mcq --scorer letter --candidate openai:gpt-4o-mini',
+    'fathom eval run --dataset mmlu_pro.jsonl --convention mmlu-pro --filter-model local:qwen2.5-7b --filter-threshold 7 --candidate local:qwen2.5-7b --matcher local:qwen2.5-7b --providers providers.yaml',
+    'fathom eval run --dataset demo --solver mc-verify --scorer letter --candidate local:llama --providers providers.yaml',
     'fathom eval run --resume 20261128-131500-3f9a',
   ]);
   cmd.action(async (o: Record<string, string | string[] | undefined>) => {
@@ -57,20 +63,49 @@ function defineRun(parent: Command): void {
       let outcome: EvalOutcome;
       if (typeof o.resume === 'string') {
         const given = Object.keys(FLAG_KEYS).filter((k) => k !== 'providers' && o[k] !== undefined);
-        if (given.length || o.config || o.set) throw new UsageError(`eval run --resume: the run's stored config is used, so ${[...given.map((k) => `--${k}`), ...(o.config ? ['--config'] : []), ...(o.set ? ['--set'] : [])].join(', ')} cannot be changed`, 'start a new run for a different config, or use `fathom eval rescore` for another scorer');
+        if (given.length || o.config || o.set) throw new UsageError(`eval run --resume: the run's stored config is used, so ${[...given.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`), ...(o.config ? ['--config'] : []), ...(o.set ? ['--set'] : [])].join(', ')} cannot be changed`, 'start a new run for a different config, or use `fathom eval rescore` for another scorer');
         outcome = await resumeEval(store, o.resume, typeof o.providers === 'string' ? { providersFile: o.providers } : {}, hooks(options.quiet));
       } else {
         const sets = [...(Array.isArray(o.set) ? o.set : [])];
         for (const [flag, key] of Object.entries(FLAG_KEYS)) {
           const v = o[flag];
           // Numbers go through YAML as numbers; every other flag is a string, quoted so a path like "[x].jsonl" stays one.
-          if (typeof v === 'string') sets.push(`${key}=${flag === 'concurrency' || flag === 'limit' ? v : JSON.stringify(v)}`);
+          if (typeof v === 'string') sets.push(`${key}=${NUMERIC_FLAGS.has(flag) ? v : JSON.stringify(v)}`);
         }
         const config = loadConfig(evalConfigSchema, { file: typeof o.config === 'string' ? o.config : undefined, sets });
         outcome = await startEval(store, config, hooks(options.quiet));
       }
       emit(options, outcome, () => outcomeText(outcome, reportText(store, outcome.summary)));
     });
+  });
+}
+
+function defineProbe(parent: Command): void {
+  const cmd = parent.command('probe').description('trained choices-only probe: a small classifier on the options alone, trained on half an MCQ set and tested on the other half (accuracy vs chance with a CI)')
+    .requiredOption('--data <path>', 'an MCQ .jsonl/.csv file (or "demo") with options and answers')
+    .option('--convention <name>', 'plain, mmlu-pro or gpqa')
+    .option('--steps <n>', 'full-batch AdamW steps', String(PROBE_DEFAULTS.steps))
+    .option('--buckets <n>', 'hash buckets of word and character-trigram features', String(PROBE_DEFAULTS.buckets))
+    .option('--seed <n>', 'seed of the split, the initialisation and the bootstrap', String(PROBE_DEFAULTS.seed))
+    .option('--set <key=value...>', 'override a dataset config key, e.g. fields.options=choices (repeatable)');
+  withExamples(cmd, ['fathom eval probe --data mmlu_pro.jsonl --convention mmlu-pro', 'fathom eval probe --data gpqa.csv --convention gpqa --json']);
+  cmd.action((o: { data: string; convention?: string; steps: string; buckets: string; seed: string; set?: string[] }) => {
+    const options = globalOptions(cmd);
+    const int = (flag: string, v: string, min: number): number => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min) throw new UsageError(`eval probe: ${flag} must be a whole number ≥ ${min}, got "${v}"`, `pass e.g. ${flag} ${flag === '--steps' ? 200 : flag === '--buckets' ? 2048 : 0}`);
+      return n;
+    };
+    const sets = [`path=${JSON.stringify(o.data)}`, ...(o.convention ? [`convention=${JSON.stringify(o.convention)}`] : []), ...(o.set ?? [])];
+    const dataset = loadConfig(datasetSchema, { sets });
+    const { name, samples } = loadDataset(dataset);
+    const result = { dataset: name, ...trainChoicesOnlyProbe(samples, { steps: int('--steps', o.steps, 1), buckets: int('--buckets', o.buckets, 16), seed: int('--seed', o.seed, 0) }) };
+    const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+    emit(options, result, () => [
+      `choices-only probe: ${pct(result.accuracy)} on ${result.test} held-out items (95% CI ${result.ci ? `${pct(result.ci.low)}-${pct(result.ci.high)}` : '—'}), chance ${pct(result.chance)}`,
+      `trained on ${result.train} items (${pct(result.trainAccuracy)} on them), ${result.steps} AdamW steps, ${result.buckets} hash buckets, final loss ${result.finalLoss.toFixed(3)}`,
+      result.aboveChance ? 'the options alone give the answer away more often than chance (CI above chance)' : 'no evidence that the options alone give the answer away (CI includes chance)',
+    ].join('\n'));
   });
 }
 
@@ -238,6 +273,7 @@ registerCommand({
     defineReport(cmd);
     defineAgreement(cmd);
     defineRankings(cmd);
+    defineProbe(cmd);
     defineList(cmd);
   },
 });

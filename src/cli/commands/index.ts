@@ -11,3 +11,4 @@ import './refute.js';
 import './bench-sandbox.js';
 import './refute-run.js';
 import './forecast.js';
+import './bench-eval.js';

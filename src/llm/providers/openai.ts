@@ -5,8 +5,9 @@ import OpenAI from 'openai';
 import { z } from 'zod';
 import { ConfigError } from '../../errors.js';
 import { ProviderFailure, classifyTransport, kindOfStatus, parseRetryAfter } from '../failure.js';
+import { WIRE_MARK, keepAliveFetch } from '../http.js';
 import { registerProviderType } from '../registry.js';
-import type { FinishReason, Generation, GenerateRequest, Provider, TokenLogprob } from '../types.js';
+import type { FinishReason, Generation, GenerateRequest, Provider, TokenLogprob, WireMark } from '../types.js';
 
 export const openaiShape = {
   baseUrl: z.string().url().optional().describe('API base URL, e.g. http://127.0.0.1:8000/v1 (default: $OPENAI_BASE_URL, else OpenAI)'),
@@ -43,13 +44,64 @@ export function openaiProvider(name: string, o: z.output<z.ZodObject<typeof open
     throw new ConfigError(`provider "${name}" (openai): no API key ($${o.apiKeyEnv} is unset) and no base URL`, `set ${o.apiKeyEnv}, or give baseUrl (or OPENAI_BASE_URL) for a local server`);
   }
   // Local servers take any key; the client insists on one.
-  const client = new OpenAI({ apiKey: apiKey || 'no-key', ...(baseURL ? { baseURL } : {}), maxRetries: 0, timeout: 24 * 3600_000, ...(o.headers ? { defaultHeaders: o.headers } : {}) });
+  const client = new OpenAI({
+    apiKey: apiKey || 'no-key', ...(baseURL ? { baseURL } : {}), maxRetries: 0, timeout: 24 * 3600_000, fetch: keepAliveFetch(),
+    ...(o.headers ? { defaultHeaders: o.headers } : {}),
+  });
+  /** A raw completion (/v1/completions); with `echo`, the prompt's token log-probabilities too. */
+  async function complete(request: GenerateRequest, prompt: string, signal: AbortSignal, fetchOptions: NonNullable<OpenAI.RequestOptions['fetchOptions']>): Promise<Generation> {
+    const p = request.params ?? {};
+    let res: OpenAI.Completions.Completion;
+    try {
+      res = await client.completions.create({
+        model: request.model,
+        prompt,
+        ...(p.temperature === undefined ? {} : { temperature: p.temperature }),
+        ...(p.maxTokens === undefined ? {} : { max_tokens: p.maxTokens }),
+        ...(p.topP === undefined ? {} : { top_p: p.topP }),
+        ...(p.stop === undefined ? {} : { stop: p.stop }),
+        ...(p.seed === undefined ? {} : { seed: p.seed }),
+        ...(p.echo ? { echo: true } : {}),
+        ...(p.logprobs || p.echo ? { logprobs: Math.max(1, p.topLogprobs ?? 1) } : {}),
+      }, { signal, maxRetries: 0, fetchOptions });
+    } catch (err) {
+      throw failureOf(err, signal);
+    }
+    if (typeof res !== 'object' || res === null) throw new ProviderFailure('bad_response', 'the response body is not a JSON object', { retryable: false });
+    const choice = Array.isArray(res.choices) ? res.choices[0] : undefined;
+    if (!choice) throw new ProviderFailure('bad_response', 'the response has no choices', { retryable: false });
+    const full = choice.text ?? '';
+    const generation: Generation = {
+      text: p.echo && full.startsWith(prompt) ? full.slice(prompt.length) : full,
+      finishReason: finishReason(choice.finish_reason, null),
+      usage: { inputTokens: res.usage?.prompt_tokens ?? 0, outputTokens: res.usage?.completion_tokens ?? 0 },
+    };
+    const lp = choice.logprobs;
+    if (p.echo) {
+      if (!lp || !Array.isArray(lp.tokens) || !Array.isArray(lp.token_logprobs) || !Array.isArray(lp.text_offset)) {
+        throw new ProviderFailure('bad_response', 'the server returned no prompt log-probabilities for echo (it may not support echo with logprobs; vLLM does)', { retryable: false });
+      }
+      // Prompt tokens are those that start inside the prompt; the rest were generated.
+      generation.promptLogprobs = [];
+      for (let i = 0; i < lp.tokens.length; i++) {
+        const offset = lp.text_offset[i]!;
+        if (offset >= prompt.length) break;
+        generation.promptLogprobs.push({ token: lp.tokens[i]!, logprob: lp.token_logprobs[i] ?? null, offset });
+      }
+    }
+    return generation;
+  }
+
   return {
     name,
     type: 'openai',
     logprobs: o.logprobs,
-    async generate(request: GenerateRequest, signal: AbortSignal): Promise<Generation> {
+    promptLogprobs: o.logprobs,
+    async generate(request: GenerateRequest, signal: AbortSignal, wire?: WireMark): Promise<Generation> {
       const p = request.params ?? {};
+      if (wire) wire.sent = false;
+      const fetchOptions = (wire ? { [WIRE_MARK]: wire } : {}) as NonNullable<OpenAI.RequestOptions['fetchOptions']>;
+      if (request.prompt !== undefined) return complete(request, request.prompt, signal, fetchOptions);
       let res: OpenAI.Chat.Completions.ChatCompletion;
       try {
         res = await client.chat.completions.create({
@@ -61,7 +113,7 @@ export function openaiProvider(name: string, o: z.output<z.ZodObject<typeof open
           ...(p.stop === undefined ? {} : { stop: p.stop }),
           ...(p.seed === undefined ? {} : { seed: p.seed }),
           ...(p.logprobs ? { logprobs: true, ...(p.topLogprobs === undefined ? {} : { top_logprobs: p.topLogprobs }) } : {}),
-        }, { signal, maxRetries: 0 });
+        }, { signal, maxRetries: 0, fetchOptions });
       } catch (err) {
         throw failureOf(err, signal);
       }
@@ -91,6 +143,7 @@ export function openaiProvider(name: string, o: z.output<z.ZodObject<typeof open
 registerProviderType({
   type: 'openai',
   summary: 'OpenAI-compatible chat completions (OpenAI, vLLM, SGLang, llama.cpp server, Ollama, fathom serve)',
+  capabilities: { logprobs: true, promptLogprobs: true, note: 'chat logprobs: OpenAI, vLLM, llama.cpp server; completions echo: vLLM' },
   shape: openaiShape,
   create: openaiProvider,
 });

@@ -30,17 +30,38 @@ export function fillReply(reply: string, match: RegExpExecArray): string {
 
 export type ScriptedRespond = (request: GenerateRequest) => string | Generation;
 
-/** A scripted provider around a function (for code: tests, offline experiments). */
-export function scriptedProvider(name: string, respond: ScriptedRespond, options: { logprobs?: boolean } = {}): Provider {
+/** Words with their leading whitespace ("The", " answer", " is"), the scripted provider's tokens. */
+export function wordTokens(text: string): { token: string; offset: number }[] {
+  const out: { token: string; offset: number }[] = [];
+  const re = /\s*\S+|\s+$/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) out.push({ token: m[0], offset: m.index });
+  return out;
+}
+
+/**
+ * A scripted provider around a function (for code: tests, offline experiments). With
+ * `logprobs`/`promptLogprobs` it honours those requests: a reply given as a string gets
+ * deterministic log-probabilities — every sampled word certain (0, itself the only alternative),
+ * every prompt word −1 — and a reply given as a Generation carries its own.
+ */
+export function scriptedProvider(name: string, respond: ScriptedRespond, options: { logprobs?: boolean; promptLogprobs?: boolean } = {}): Provider {
   return {
     name,
     type: 'scripted',
     logprobs: options.logprobs ?? false,
+    promptLogprobs: options.promptLogprobs ?? false,
     async generate(request: GenerateRequest): Promise<Generation> {
       const out = respond(request);
       if (typeof out !== 'string') return out;
-      const input = request.messages.reduce((n, m) => n + approxTokens(m.content), 0);
-      return { text: out, finishReason: 'stop', usage: { inputTokens: input, outputTokens: approxTokens(out) } };
+      const input = request.prompt !== undefined ? approxTokens(request.prompt) : request.messages.reduce((n, m) => n + approxTokens(m.content), 0);
+      const generation: Generation = { text: out, finishReason: 'stop', usage: { inputTokens: input, outputTokens: approxTokens(out) } };
+      if (request.params?.logprobs && options.logprobs) {
+        generation.logprobs = wordTokens(out).map(({ token }) => ({ token, logprob: 0, top: [{ token, logprob: 0 }] }));
+      }
+      if (request.prompt !== undefined && request.params?.echo && options.promptLogprobs) {
+        generation.promptLogprobs = wordTokens(request.prompt).map(({ token, offset }, i) => ({ token, logprob: i === 0 ? null : -1, offset }));
+      }
+      return generation;
     },
   };
 }
