@@ -1,98 +1,60 @@
 // AdamW (Loshchilov & Hutter 2019, decoupled weight decay; PyTorch's update order) over one flat
-// parameter buffer with flat m and v, one fused `adamwStep` kernel call per decay group, so a
-// native backend replaces the loop with one call. Weight decay applies only to parameters of
-// rank ≥ 2, as nanoGPT's configure_optimizers.
-import { FathomError } from '../errors.js';
-import { allocate, runKernel } from '../tensor/index.js';
-import type { FloatArray, TensorData } from '../tensor/index.js';
+// parameter buffer with flat m and v: one fused `adamwStep` kernel call per group range, so a
+// native backend replaces the loop with one call. By default norms, biases and embeddings are
+// not decayed (groups.ts); `decay` keeps the older predicate form working.
 import type { Parameter } from '../nn/index.js';
-import { FlatParameters } from './flat.js';
+import { runKernel } from '../tensor/index.js';
+import type { FloatArray, TensorData } from '../tensor/index.js';
+import { checkBetas } from './adam.js';
+import type { GroupRule } from './groups.js';
+import { FlatOptimizer, registerOptimizer } from './optimizer.js';
+import type { OptimizerOptions, Params } from './optimizer.js';
 
-export interface AdamWOptions {
-  /** Learning rate (default 1e-3); change `optimizer.lr` between steps for schedules. */
-  lr?: number;
-  /** (β1, β2), default (0.9, 0.999). */
-  betas?: readonly [number, number];
-  /** Default 1e-8. */
-  eps?: number;
-  /** Decoupled weight decay for the decay group (default 0.01, PyTorch's; nanoGPT uses 0.1). */
-  weightDecay?: number;
-  /** Which parameters decay (default: rank ≥ 2). */
+export interface AdamWOptions extends OptimizerOptions {
+  /** Which parameters decay (a shorthand for `groups`: the others form a no-decay group). */
   decay?: (name: string, p: Parameter) => boolean;
-}
-
-export interface AdamWState {
-  step: number;
-  m: FloatArray;
-  v: FloatArray;
 }
 
 function view(data: FloatArray, start: number, end: number): TensorData {
   return { shape: [end - start], dtype: data instanceof Float32Array ? 'float32' : 'float64', data: data.subarray(start, end) };
 }
 
-export class AdamW {
-  readonly flat: FlatParameters;
-  lr: number;
+export class AdamW extends FlatOptimizer {
+  readonly name = 'adamw';
   readonly beta1: number;
   readonly beta2: number;
   readonly eps: number;
-  weightDecay: number;
-  private m: FloatArray;
-  private v: FloatArray;
-  private t = 0;
-  /** Per decay group: kernel inputs [param, grad, m, v] as views, built once (a step allocates nothing else). */
-  private readonly groups: Array<{ inputs: TensorData[]; decay: boolean }>;
+  /** Kernel inputs [param, grad, m, v] per range start, built once (a step allocates nothing else). */
+  private readonly views = new Map<number, TensorData[]>();
 
   /** `params`: a module's namedParameters() (or [name, parameter] pairs); their storage moves into one buffer. */
-  constructor(params: ReadonlyArray<readonly [string, Parameter]> | FlatParameters, options: AdamWOptions = {}) {
-    this.flat = params instanceof FlatParameters ? params : new FlatParameters(params, options.decay);
-    this.lr = options.lr ?? 1e-3;
+  constructor(params: Params, options: AdamWOptions = {}) {
+    const decay = options.decay;
+    const groups: readonly GroupRule[] | undefined = options.groups
+      ?? (decay ? [{ name: 'no_decay', match: (n: string, p: Parameter) => !decay(n, p), weightDecay: 0 }] : undefined);
+    super(params, { ...options, ...(groups ? { groups } : {}) }, { weightDecay: 0.01 });
     [this.beta1, this.beta2] = options.betas ?? [0.9, 0.999];
     this.eps = options.eps ?? 1e-8;
-    this.weightDecay = options.weightDecay ?? 0.01;
-    this.m = allocate(this.flat.dtype, this.flat.size);
-    this.v = allocate(this.flat.dtype, this.flat.size);
-    const { data, grad, decayEnd } = this.flat;
-    const ranges: Array<[number, number, boolean]> = [[0, decayEnd, true], [decayEnd, data.length, false]];
-    this.groups = ranges.filter(([s, e]) => e > s).map(([s, e, decay]) => ({
-      inputs: [view(data, s, e), view(grad, s, e), view(this.m, s, e), view(this.v, s, e)],
-      decay,
-    }));
-  }
-
-  /** Steps taken so far. */
-  get stepCount(): number {
-    return this.t;
-  }
-
-  /** One update from the accumulated gradients. */
-  step(): void {
-    this.flat.ensureAttached();
-    this.t++;
+    checkBetas('AdamW', [this.beta1, this.beta2], this.eps);
+    const m = this.buffer('m'), v = this.buffer('v');
+    const { data, grad } = this.flat;
     for (const g of this.groups) {
-      runKernel('adamwStep', g.inputs, {
-        lr: this.lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, step: this.t,
-        weightDecay: g.decay ? this.weightDecay : 0,
-      });
+      for (const [s, e] of g.ranges) this.views.set(s, [view(data, s, e), view(grad, s, e), view(m, s, e), view(v, s, e)]);
     }
   }
 
-  zeroGrad(): void {
-    this.flat.zeroGrad();
+  /** Decoupled weight decay of the 'decay' group. */
+  get weightDecay(): number {
+    return this.groups.find((g) => g.name === 'decay')?.weightDecay ?? 0;
   }
 
-  /** Moments and step count (copies), for checkpoints. */
-  state(): AdamWState {
-    return { step: this.t, m: this.m.slice(), v: this.v.slice() };
-  }
-
-  loadState(state: AdamWState): void {
-    if (state.m.length !== this.m.length || state.v.length !== this.v.length) {
-      throw new FathomError(`AdamW.loadState: moments hold ${state.m.length} values but the parameters have ${this.m.length}`, 'load a state saved for the same model');
-    }
-    this.t = state.step;
-    this.m.set(state.m);
-    this.v.set(state.v);
+  protected update(start: number, _end: number, lr: number, weightDecay: number): void {
+    runKernel('adamwStep', this.views.get(start)!, { lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, step: this.t, weightDecay });
   }
 }
+
+registerOptimizer({
+  name: 'adamw',
+  summary: 'AdamW: decoupled weight decay (torch.optim.AdamW); default weightDecay 0.01',
+  create: (params, options) => new AdamW(params, options),
+});

@@ -5,3 +5,4 @@ import '../eval/experiment.js';
 import '../parallel/experiment.js';
 import '../refute/experiment.js';
 import '../forecast/experiment.js';
+import '../train/experiment.js';

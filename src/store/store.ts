@@ -164,6 +164,18 @@ export class Store {
     return new Run(this, id);
   }
 
+  /**
+   * Continues a stored run in this process (a resumed training or evaluation): the run is marked
+   * `running` again under this pid, its error and finish time cleared, and its rows kept, so one
+   * run keeps one history.
+   */
+  reopenRun(id: string): Run {
+    const run = this.getRun(id);
+    this.db.prepare(`UPDATE runs SET status = 'running', error = NULL, finished_at = NULL, pid = ?, updated_at = ? WHERE id = ?`)
+      .run(process.pid, now(), run.id);
+    return new Run(this, run.id);
+  }
+
   /** Runs, newest first. */
   listRuns(filter: { kind?: string | undefined; status?: RunStatus | undefined; limit?: number | undefined } = {}): RunRecord[] {
     const where: string[] = [];

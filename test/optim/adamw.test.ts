@@ -85,7 +85,7 @@ test('weight decay touches only rank ≥ 2 parameters; state round-trips', () =>
   const again = new AdamW([['w', new Parameter(new Float64Array(2), [2, 1])], ['b', new Parameter(new Float64Array(1), [1])]]);
   again.loadState(state);
   assert.equal(again.stepCount, 1);
-  assert.throws(() => new AdamW([['b', new Parameter(new Float64Array(1), [1])]]).loadState(state), /moments hold 3 values but the parameters have 1/);
+  assert.throws(() => new AdamW([['b', new Parameter(new Float64Array(1), [1])]]).loadState(state), /buffer 'm' holds 3 values but the parameters have 1/);
 });
 
 test('a replaced .grad is re-attached to the flat buffer before the step', () => {

@@ -12,3 +12,5 @@ import './bench-sandbox.js';
 import './refute-run.js';
 import './forecast.js';
 import './bench-eval.js';
+import './train.js';
+import './eval-loss.js';

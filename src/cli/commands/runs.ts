@@ -1,11 +1,13 @@
-// `fathom runs ls|show|rm|export`: browse, inspect, delete and export the runs in the store.
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// `fathom runs ls|show|rm|export|compare`: browse, inspect, delete, export and compare the runs in the store.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { exportRows, formatRows, type ExportFormat, type ExportTable, type RunStatus } from '../../store/index.js';
 import { emit, globalOptions, textTable, withExistingStore, withStore } from '../context.js';
 import { registerCommand, withExamples } from '../registry.js';
+import { renderSvg, toPng } from '../../report/index.js';
+import { compareRuns } from '../../train/index.js';
 
 const STATUSES: readonly RunStatus[] = ['running', 'completed', 'failed', 'interrupted'];
 
@@ -116,6 +118,33 @@ function defineExport(parent: Command): void {
   });
 }
 
+function defineCompare(parent: Command): void {
+  const cmd = parent.command('compare').description('overlay the loss curves (raw and averaged) of training runs and summarise them')
+    .argument('<ids...>', 'two or more run ids (or unique prefixes)')
+    .option('-o, --out <file>', 'write the plot here (.svg or .png; default: <workspace>/reports/compare-<ids>.svg)');
+  withExamples(cmd, ['fathom runs compare 20261202-0412 20261202-0430', 'fathom runs compare <a> <b> -o curves.png --json']);
+  cmd.action(async (ids: string[], o: { out?: string }) => {
+    const options = globalOptions(cmd);
+    await withExistingStore(options, async (store) => {
+      const c = compareRuns(store, ids);
+      const out = o.out ?? join(options.workspace, 'reports', `compare-${c.runs.map((r) => r.id.slice(-4)).join('-')}.svg`);
+      const svg = await renderSvg(c.plot);
+      mkdirSync(dirname(out), { recursive: true });
+      writeFileSync(out, extname(out).toLowerCase() === '.png' ? toPng(svg) : svg);
+      const { plot: _plot, ...summary } = c;
+      emit(options, { ...summary, plotFile: out }, () => [
+        textTable(['run', 'name', 'status', 'steps', 'time (s)', 'train loss (last 10)'],
+          c.runs.map((r) => [r.id, r.name, r.status, r.steps, r.time === null ? '-' : Number(r.time.toFixed(1)), r.finalTrainLoss === null ? '-' : Number(r.finalTrainLoss.toFixed(4))])),
+        '',
+        textTable(['run', 'curve', 'final', 'best', 'best step', c.target === null ? 'steps to target' : `steps to ${c.target.toFixed(4)}`],
+          c.curves.map((v) => [v.run, v.curve, Number(v.final.toFixed(4)), Number(v.best.toFixed(4)), v.bestStep, v.stepsToTarget ?? 'never'])),
+        '',
+        `plot: ${out}`,
+      ].join('\n'));
+    });
+  });
+}
+
 registerCommand({
   name: 'runs',
   summary: 'list, show, delete and export runs in the store',
@@ -125,5 +154,6 @@ registerCommand({
     defineShow(cmd);
     defineRm(cmd);
     defineExport(cmd);
+    defineCompare(cmd);
   },
 });
