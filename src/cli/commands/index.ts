@@ -14,3 +14,7 @@ import './forecast.js';
 import './bench-eval.js';
 import './train.js';
 import './eval-loss.js';
+import './generate.js';
+import './serve.js';
+import './export.js';
+import './bench-generate.js';
