@@ -328,8 +328,20 @@ export function writeSafetensors(path: string, tensors: Iterable<readonly [strin
   }
 }
 
+/** Decodes safetensors bytes already in memory: every tensor and the metadata. */
+export function decodeSafetensors(bytes: Uint8Array, name = 'safetensors bytes'): SafetensorsFile {
+  const reader = SafetensorsReader.fromBytes(bytes, name);
+  return { tensors: reader.readAll(), metadata: { ...reader.metadata } };
+}
+
+/** Every tensor of a file, and its metadata. */
+export interface SafetensorsFile {
+  tensors: Map<string, NamedTensor>;
+  metadata: Record<string, string>;
+}
+
 /** Reads a whole (small) file: every tensor and the metadata. */
-export function readSafetensors(path: string): { tensors: Map<string, NamedTensor>; metadata: Record<string, string> } {
+export function readSafetensors(path: string): SafetensorsFile {
   const reader = SafetensorsReader.open(path);
   try {
     return { tensors: reader.readAll(), metadata: { ...reader.metadata } };

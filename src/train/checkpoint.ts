@@ -11,8 +11,8 @@ import { FathomError } from '../errors.js';
 import type { Transformer, TransformerConfig } from '../models/index.js';
 import type { EncodedAveragerState, EncodedOptimizerState } from '../optim/index.js';
 import type { TrainConfig } from './config.js';
-import { decodeSafetensors, encodeSafetensors, readSafetensors } from './safetensors.js';
-import type { SafetensorsFile } from './safetensors.js';
+import { decodeSafetensors, encodeSafetensors, readSafetensors } from '../io/safetensors.js';
+import type { SafetensorsFile } from '../io/safetensors.js';
 
 export const CHECKPOINT_FORMAT = 'fathom-train-checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -63,7 +63,7 @@ export function weightsFile(model: Transformer, metadata: Record<string, string>
     if (!(data instanceof Float32Array)) throw new FathomError(`checkpoint: parameter '${name}' is ${p.dtype}`, 'train in float32 to save safetensors checkpoints');
     return [name, { shape: p.shape, data }] as const;
   });
-  return encodeSafetensors(named, { format: 'pt', 'fathom.model': JSON.stringify(model.config), ...metadata });
+  return encodeSafetensors(named, { metadata: { format: 'pt', 'fathom.model': JSON.stringify(model.config), ...metadata } });
 }
 
 export interface SaveInput {

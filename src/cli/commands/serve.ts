@@ -16,10 +16,10 @@ registerCommand({
   name: 'serve',
   summary: 'serve checkpoints over an OpenAI-compatible HTTP API',
   examples: [
-    'fathom serve ~/.fathom/artifacts/<run>/checkpoints --port 8080',
+    'fathom serve .fathom/artifacts/<run>/checkpoints --port 8080   # served as model "<run>"',
     'fathom serve run-a/checkpoints run-b/checkpoints --name a --name b',
     'fathom serve ./tiny-llama --host 0.0.0.0 --max-queue 256   # exposed beyond this machine',
-    'curl localhost:8080/v1/completions -d \'{"model":"checkpoints","prompt":"Call me","max_tokens":20}\'',
+    'curl localhost:8080/v1/completions -d \'{"model":"<run>","prompt":"Call me","max_tokens":20}\'',
   ],
   define(cmd) {
     cmd.description('serve fathom checkpoints, fathom .safetensors files or HF Llama folders at /v1/models, /v1/completions and /v1/chat/completions')
