@@ -29,6 +29,7 @@ export const redteamConfigSchema = z.strictObject({
   width: z.number().int().positive().default(ATTACK_DEFAULTS.width).describe('TAP nodes kept per level'),
   backtracks: z.number().int().nonnegative().default(ATTACK_DEFAULTS.backtracks).describe('Crescendo refused turns withdrawn'),
   temperature: z.number().nonnegative().default(1).describe('attacker sampling temperature (target and judges use 0)'),
+  targetMaxTokens: z.number().int().positive().default(150).describe('longest target reply, in tokens (PAIR uses 150)'),
   concurrency: z.number().int().positive().default(4).describe('matrix cells in flight'),
   providersFile: z.string().optional().describe('JSON/YAML file of named provider instances'),
 });
@@ -36,9 +37,9 @@ export type RedteamConfig = z.output<typeof redteamConfigSchema>;
 
 export interface RedteamHooks { pool?: LlmPool; progress?: (total: number) => Progress }
 
-function role(pool: LlmPool, spec: string, flag: string, temperature: number): RoleModel {
+function role(pool: LlmPool, spec: string, flag: string, temperature: number, maxTokens?: number): RoleModel {
   const { provider, model } = parseModelSpec(spec, flag);
-  return { spec, client: pool.client(provider), model, params: { temperature } };
+  return { spec, client: pool.client(provider), model, params: { temperature, ...(maxTokens === undefined ? {} : { maxTokens }) } };
 }
 
 export const itemId = (attacker: string, target: string, behavior: string): string => JSON.stringify([attacker, target, behavior]);
@@ -90,7 +91,7 @@ async function execute(store: Store, runId: string, config: RedteamConfig, hooks
     await attack.run({
       behavior: cell.behavior,
       attacker: attack.needsAttacker ? role(pool, cell.attacker, '--attackers', config.temperature) : undefined,
-      target: role(pool, cell.target, '--targets', 0),
+      target: role(pool, cell.target, '--targets', 0, config.targetMaxTokens),
       judge,
       options: config,
       record(attempt: Attempt) {

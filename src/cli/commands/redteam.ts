@@ -41,7 +41,7 @@ function gapOf(v: string): GapKind {
   return v as GapKind;
 }
 
-interface RunFlags { attackers?: string; targets?: string; behaviors: string; attack: string; judge?: string; classifier?: string; classifierPrompt?: string; streams?: string; steps?: string; branching?: string; width?: string; backtracks?: string; concurrency?: string; providers?: string; name?: string }
+interface RunFlags { attackers?: string; targets?: string; behaviors: string; attack: string; judge?: string; classifier?: string; classifierPrompt?: string; streams?: string; steps?: string; branching?: string; width?: string; backtracks?: string; concurrency?: string; targetMaxTokens?: string; providers?: string; name?: string }
 
 const progressFor = (quiet: boolean) => ({ progress: (total: number) => createProgress({ label: 'redteam', total, unit: 'cells', ...(quiet ? { stream: { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream } : {}) }) });
 
@@ -62,6 +62,7 @@ function defineRun(parent: Command): void {
     .option('--width <n>', 'TAP nodes kept per level (default 3)')
     .option('--backtracks <n>', 'Crescendo refused turns withdrawn (default 3)')
     .option('--concurrency <n>', 'cells in flight (default 4)')
+    .option('--target-max-tokens <n>', 'longest target reply, in tokens (default 150, as PAIR)')
     .option('--providers <file>', 'JSON/YAML file of named provider instances')
     .option('--name <name>', 'a name for the run');
   cmd.addHelpText('after', BEHAVIORS);
@@ -74,7 +75,7 @@ function defineRun(parent: Command): void {
     const options = globalOptions(cmd);
     if (!o.targets) throw new UsageError('redteam run: no --targets', 'pass --targets provider:model[,...]');
     if (!o.judge) throw new UsageError('redteam run: no --judge', 'pass --judge provider:model (e.g. sim-judge:j offline)');
-    const numeric = { streams: int('--streams', o.streams, 1), steps: int('--steps', o.steps, 1), branching: int('--branching', o.branching, 1), width: int('--width', o.width, 1), backtracks: int('--backtracks', o.backtracks, 0), concurrency: int('--concurrency', o.concurrency, 1) };
+    const numeric = { streams: int('--streams', o.streams, 1), steps: int('--steps', o.steps, 1), branching: int('--branching', o.branching, 1), width: int('--width', o.width, 1), backtracks: int('--backtracks', o.backtracks, 0), concurrency: int('--concurrency', o.concurrency, 1), targetMaxTokens: int('--target-max-tokens', o.targetMaxTokens, 1) };
     const config = redteamConfigSchema.parse({
       attackers: list(o.attackers), targets: list(o.targets), judge: o.judge, classifier: o.classifier ?? o.judge, behaviors: o.behaviors, attack: o.attack,
       ...(o.classifierPrompt ? { classifierPrompt: o.classifierPrompt } : {}), ...(o.providers ? { providersFile: o.providers } : {}), ...(o.name ? { name: o.name } : {}),
