@@ -7,3 +7,4 @@ import '../train/experiment.js';
 import '../refute/experiment.js';
 import '../forecast/experiment.js';
 import '../redteam/experiment.js';
+import '../memorization/experiment.js';

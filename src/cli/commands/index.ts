@@ -19,3 +19,4 @@ import './forecast.js';
 import './export.js';
 import './bench-generate.js';
 import './redteam.js';
+import './memorization.js';
