@@ -5,6 +5,7 @@ import './providers/anthropic.js';
 import './providers/replay.js';
 import './providers/scripted.js';
 import './providers/gguf.js';
+import './providers/fathom.js';
 
 export type { FailureKind, FinishReason, GenerateRequest, Generation, GenerationParams, LlmError, LlmOutcome, Message, PromptTokenLogprob, Provider, Role, TokenLogprob, WireMark } from './types.js';
 export { ProviderFailure, parseRetryAfter, classifyTransport, kindOfStatus } from './failure.js';

@@ -18,6 +18,7 @@ const BUILTIN: Record<string, Record<string, unknown>> = {
   openai: { type: 'openai' },
   anthropic: { type: 'anthropic' },
   gguf: { type: 'gguf' },
+  fathom: { type: 'fathom' },
 };
 
 const requestOptionsSchema = z.strictObject(requestOptionsShape);
