@@ -2,7 +2,7 @@
 // with one subpath export per layer. Needs `npm run build` (npm test runs it first).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ROOT } from './helpers/cli.js';
 
@@ -22,7 +22,10 @@ describe('package', () => {
     assert.ok(pkg.exports['./*']);
   });
 
-  it('runs the built CLI', { skip }, () => {
+  it('runs the built CLI, directly and as an executable (npx links the project, so every build must keep it so)', { skip }, () => {
+    assert.ok(statSync(`${ROOT}/dist/cli/main.js`).mode & 0o100, 'dist/cli/main.js is executable after `npm run build`');
+    const direct = spawnSync(`${ROOT}/dist/cli/main.js`, ['--version'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(direct.status, 0, `${direct.stdout}${direct.stderr}`);
     const r = node(['dist/cli/main.js', '--version']);
     assert.equal(r.code, 0, r.out);
     assert.equal(r.out.trim(), JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')).version);
