@@ -91,7 +91,7 @@ export function plantedLeakSet(): PlantedSet {
     messages: [{ role: 'system', content: 'You are a forecasting agent. Current date: 2025-05-10.' }, ...forecastMessages(dated, null, datedDocs).slice(1)],
   });
   for (const [i, ticker] of ['NORD', 'SUDX'].entries()) {
-    leak('near-duplicate', market(`leak-template-${i + 1}`, i ? 'polymarket' : 'metaculus', `Will ${ticker}'s market close price on 2025-06-30 be higher than its market close price on 2025-03-01?`, 0.5, '2025-06-30'), '2025-06-30');
+    leak('near-duplicate', market(`leak-template-${i + 1}`, i ? 'polymarket' : 'metaculus', `Does the fictional ${ticker} stock close higher on 2025-06-30 than it closed on 2025-03-01, by the official closing auction?`, 0.5, '2025-06-30'), '2025-06-30');
   }
   return { questions, resolutions, contexts, planted, clean };
 }

@@ -93,8 +93,8 @@ describe('forecast audit', () => {
   });
 
   it('near-duplicate: finds template questions; passes distinct ones', () => {
-    const t1 = q('t1', { text: "Will URI's market close price on {resolution_date} be higher than its market close price on {forecast_due_date}?" });
-    const t2 = q('t2', { text: "Will ACME's market close price on {resolution_date} be higher than its market close price on {forecast_due_date}?" });
+    const t1 = q('t1', { text: "Does the fictional ZEPH stock close higher on {resolution_date} than it closed on {forecast_due_date}, by the official closing auction?" });
+    const t2 = q('t2', { text: "Does the fictional ACME stock close higher on {resolution_date} than it closed on {forecast_due_date}, by the official closing auction?" });
     const other = q('o', { text: 'Will the city council approve the new transit budget this spring?' });
     const r = run([t1, t2, other]);
     assert.deepEqual(flagged(r, 'near-duplicate').map((f) => f.question), ['metaculus/t1', 'metaculus/t2']);
