@@ -167,8 +167,10 @@ export function configTemplate(schema: Schema, indent = ''): string {
     if (objectShape(field)) {
       lines.push(`${indent}${key}:`, configTemplate(field, `${indent}  `));
     } else {
+      // A key without a default stays unset: shown commented out, so the file parses back to the
+      // defaults (YAML's `~` would be null, which an optional key rejects).
       const value = defaultOf(field);
-      lines.push(`${indent}${key}: ${value === undefined ? '~' : YAML.stringify(value, { flow: true }).trim()}`);
+      lines.push(value === undefined ? `${indent}# ${key}:` : `${indent}${key}: ${YAML.stringify(value, { flow: true }).trim()}`);
     }
   }
   return lines.join('\n');

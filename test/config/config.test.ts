@@ -81,5 +81,10 @@ describe('config', () => {
     assert.match(text, /# peak learning rate\n {2}lr: 0\.0003/);
     const { parse } = await import('yaml');
     assert.deepEqual(parseConfig(schema, parse(text)), parseConfig(schema, {}));
+    // A key without a default is shown commented out, so the template still parses back.
+    const withOptional = z.strictObject({ clip: z.number().positive().optional().describe('gradient-norm clip (default: none)'), seed: z.number().default(0) });
+    const optionalText = configTemplate(withOptional);
+    assert.match(optionalText, /# gradient-norm clip \(default: none\)\n# clip:\n/);
+    assert.deepEqual(parseConfig(withOptional, parse(optionalText)), { seed: 0 });
   });
 });
