@@ -1,7 +1,7 @@
 // The built package works as users consume it: the `fathom` bin, and `import ... from 'fathom'`
 // with one subpath export per layer. Needs `npm run build` (npm test runs it first).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ROOT } from './helpers/cli.js';
@@ -29,6 +29,16 @@ describe('package', () => {
     const r = node(['dist/cli/main.js', '--version']);
     assert.equal(r.code, 0, r.out);
     assert.equal(r.out.trim(), JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')).version);
+  });
+
+  it('exits quietly when its output pipe closes early (`… | head`)', { skip }, async () => {
+    const child = spawn(process.execPath, ['dist/cli/main.js', 'plan', '--model', 'gpt3-175b', '--cluster', 'perlmutter', '--gpus', '4096', '--top', '455', '--json'], { cwd: ROOT });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    assert.equal(code, 0, stderr);
+    assert.doesNotMatch(stderr, /EPIPE|Unhandled/);
   });
 
   it('imports the library by package name and subpath', { skip }, () => {
