@@ -28,8 +28,7 @@ async function execute(store: Store, runId: string, config: EvalConfig, mode: Ru
   const needCandidate = mode !== 'rescore';
   const { task, candidate, matcher, filter } = assembleTask(config, pool, { needCandidate });
   const progress = hooks.progress?.(mode === 'rescore' ? (source?.length ?? 0) : task.samples.length);
-  const setStatus = store.db.prepare(`UPDATE runs SET status = ?, error = ?, updated_at = ?, finished_at = ?, pid = ? WHERE id = ?`);
-  setStatus.run('running', null, new Date().toISOString(), null, process.pid, runId);
+  const running = store.reopenRun(runId);
   try {
     // Local models load now, so a missing file or library is one clear error, not N errored items.
     for (const ref of [candidate, matcher, filter?.model]) if (ref) await ref.client.provider.prepare?.(ref.model);
@@ -38,12 +37,10 @@ async function execute(store: Store, runId: string, config: EvalConfig, mode: Ru
       ...(source ? { source } : {}), ...(progress ? { progress } : {}), ...(hooks.writeBatch ? { writeBatch: hooks.writeBatch } : {}),
     });
     progress?.done();
-    const t = new Date().toISOString();
-    setStatus.run('completed', null, t, t, process.pid, runId);
+    running.finish('completed');
     return { runId, work, summary: summarize(store, runId) };
   } catch (err) {
-    const t = new Date().toISOString();
-    setStatus.run('failed', err instanceof Error ? err.message : String(err), t, t, process.pid, runId);
+    running.finish('failed', err instanceof Error ? err.message : String(err));
     throw err;
   }
 }

@@ -139,17 +139,14 @@ async function execute(store: Store, run: Run, config: ForecastRunConfig, hooks:
   const solver: Solver = { name: 'forecast', summary: 'a probability as of the freeze date', needs: 'question', prompt: (s) => byItem.get(s.id)!, extract: (text) => parseProbability(text) };
   const task: Task = { name: run.record.name, samples, solver, scorer: recorded };
   const progress = hooks.progress?.(samples.length);
-  const setStatus = store.db.prepare('UPDATE runs SET status = ?, error = ?, updated_at = ?, finished_at = ?, pid = ? WHERE id = ?');
-  setStatus.run('running', null, new Date().toISOString(), null, process.pid, run.id);
+  const running = store.reopenRun(run.id);
   try {
     const work = await runTask({ store, runId: run.id, task, candidate, matcher: undefined, mode, concurrency: config.concurrency, ...(progress ? { progress } : {}) });
     progress?.done();
-    const t = new Date().toISOString();
-    setStatus.run('completed', null, t, t, process.pid, run.id);
+    running.finish('completed');
     return { runId: run.id, work, summary: forecastRunSummary(store, run.id) };
   } catch (err) {
-    const t = new Date().toISOString();
-    setStatus.run('failed', err instanceof Error ? err.message : String(err), t, t, process.pid, run.id);
+    running.finish('failed', err instanceof Error ? err.message : String(err));
     throw err;
   }
 }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { LlmPool, parseModelSpec, readProvidersFile } from '../llm/index.js';
 import type { Progress } from '../log/index.js';
-import { Run, type Store } from '../store/index.js';
+import type { Store } from '../store/index.js';
 import { ATTACK_DEFAULTS, getAttack, type Attempt } from './attacks.js';
 import { loadBehaviors, type Behavior } from './behaviors.js';
 import { classifyResponse, readPrompt, type ClassVerdict, type RoleModel } from './judges.js';
@@ -78,9 +78,7 @@ async function execute(store: Store, runId: string, config: RedteamConfig, hooks
   // Local models load (and simulated capabilities are checked) before the first cell.
   for (const m of models) await m.client.provider.prepare?.(m.model);
   const stored = new Map(store.items(runId).map((i) => [i.itemId, i.stages as unknown as StoredItem]));
-  const run = new Run(store, runId);
-  const setStatus = store.db.prepare(`UPDATE runs SET status = ?, error = ?, updated_at = ?, finished_at = ?, pid = ? WHERE id = ?`);
-  setStatus.run('running', null, new Date().toISOString(), null, process.pid, runId);
+  const run = store.reopenRun(runId);
   const progress = hooks.progress?.(cells.length);
   let attacked = 0, skipped = 0;
   const work = async (cell: (typeof cells)[number]): Promise<void> => {
@@ -116,11 +114,9 @@ async function execute(store: Store, runId: string, config: RedteamConfig, hooks
       while (next < cells.length) await work(cells[next++]!);
     }));
     progress?.done();
-    const t = new Date().toISOString();
-    setStatus.run('completed', null, t, t, process.pid, runId);
+    run.finish('completed');
   } catch (err) {
-    const t = new Date().toISOString();
-    setStatus.run('failed', err instanceof Error ? err.message : String(err), t, t, process.pid, runId);
+    run.finish('failed', err instanceof Error ? err.message : String(err));
     throw err;
   }
   return { runId, attacked, skipped, summary: summarizeRedteam(store, runId) };
