@@ -134,7 +134,11 @@ void pool_run(int64_t n_tasks, void (*fn)(void*, int64_t), void* ctx) {
   p.park.store(false, std::memory_order_relaxed);
   p.job = Job{fn, ctx, n_tasks};
   p.next.store(0, std::memory_order_relaxed);
-  p.joined.store(0, std::memory_order_release);
+  // Reopen by clearing only the closed bit: a worker that arrived too late for the previous job
+  // may sit between its fetch_add and its undoing fetch_sub right now. Storing 0 would drop its
+  // +1 and its -1 would then leave the count at -1, so the wait below would never end (a hang
+  // seen once in a long training run on a loaded machine). Its pair stays balanced this way.
+  p.joined.fetch_and(~kClosed, std::memory_order_acq_rel);
   p.gen.fetch_add(1);
   if (p.sleepers.load() > 0) {
     { std::lock_guard<std::mutex> lock(p.mu); }

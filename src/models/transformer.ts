@@ -1,35 +1,40 @@
-// The decoder-only transformer, in two layouts: `gpt2` as nanoGPT/llm.c (LayerNorm, learned
-// positions, GELU-tanh MLP, biases, lm head tied to the token embedding; Radford et al. 2019)
-// and `llama` (RMSNorm, rotary positions, SwiGLU, no biases, optional grouped-query attention;
-// Touvron et al. 2023). Read top to bottom: block → config → model (norm, attention and MLP
-// live in src/nn/).
-import { FathomError, ShapeError } from '../errors.js';
-import { CausalSelfAttention, Embedding, LayerNorm, Linear, MLP, Module, RMSNorm, SwiGLU } from '../nn/index.js';
-import type { AttentionContext, LayerCache } from '../nn/index.js';
-import { add, crossEntropy, dropout, indices, matmul, reshape, ropeTables, Rng, slice } from '../tensor/index.js';
-import type { DType, IndexTensor, Tensor } from '../tensor/index.js';
+// The decoder-only transformer, assembled from a layout: token embedding (+ learned positions
+// for gpt2) → blocks → final norm → lm head (tied to the token embedding or its own Linear).
+// What each layout puts in a block is in its own file, in reading order: `gpt2.ts` (LayerNorm,
+// biased attention, GELU MLP, learned positions, tied head; Radford et al. 2019) and `llama.ts`
+// (RMSNorm, RoPE, grouped-query attention, SwiGLU, no biases, untied head; Touvron et al. 2023).
+// The config and its defaults are in `config.ts`. Parameter names (`wte.weight`,
+// `blocks.0.attn.qkv.weight`, …) come from the field names below and are what checkpoints,
+// safetensors, Hugging Face and GGUF exports key on.
+import { ShapeError } from '../errors.js';
+import { Embedding, Linear, Module, weightInit } from '../nn/index.js';
+import type { AttentionContext, CausalSelfAttention, LayerCache } from '../nn/index.js';
+import { add, crossEntropy, dropout, indices, matmul, reshape, Rng, slice } from '../tensor/index.js';
+import type { IndexTensor, Tensor } from '../tensor/index.js';
+import { layoutOf, resolveConfig } from './config.js';
+import type { ResolvedConfig, TransformerConfig } from './config.js';
+import type { FeedForward, Norm } from './layout.js';
+
+export { resolveConfig } from './config.js';
+export type { ResolvedConfig, TransformerConfig } from './config.js';
 
 // ---------------------------------------------------------------------------------------------
-// Block: x + attn(norm(x)), then x + mlp(norm(x)) (pre-norm residual).
+// Block: x + attn(norm(x)), then x + mlp(norm(x)) (pre-norm residual), with the layout's parts.
 
 export class Block extends Module {
-  readonly ln1: LayerNorm | RMSNorm;
+  readonly ln1: Norm;
   readonly attn: CausalSelfAttention;
-  readonly ln2: LayerNorm | RMSNorm;
-  readonly mlp: MLP | SwiGLU;
+  readonly ln2: Norm;
+  readonly mlp: FeedForward;
 
   constructor(readonly config: ResolvedConfig, rng: Rng) {
     super();
-    const { arch, dim, heads, kvHeads, normEps: eps, dtype } = config;
-    const projStd = 0.02 / Math.sqrt(2 * config.layers); // GPT-2's scaled residual projections
-    const bias = arch === 'gpt2';
-    const norm = (): LayerNorm | RMSNorm => (arch === 'gpt2' ? new LayerNorm(dim, { eps, dtype }) : new RMSNorm(dim, { eps, dtype }));
-    this.ln1 = norm();
-    this.attn = new CausalSelfAttention(dim, heads, { kvHeads, bias, projStd, dtype, rng });
-    this.ln2 = norm();
-    this.mlp = arch === 'gpt2'
-      ? new MLP(dim, config.mlpHidden, { bias, projStd, dtype, rng })
-      : new SwiGLU(dim, config.mlpHidden, { bias, projStd, dtype, rng });
+    const layout = layoutOf(config.arch);
+    const init = weightInit(config.init, config.dim, config.layers);
+    this.ln1 = layout.norm(config);
+    this.attn = layout.attention(config, init, rng);
+    this.ln2 = layout.norm(config);
+    this.mlp = layout.feedForward(config, init, rng);
   }
 
   /** x [B, T, C] → [B, T, C] */
@@ -38,58 +43,6 @@ export class Block extends Module {
     const h = add(x, d(this.attn.forward(this.ln1.forward(x), ctx))); // [B, T, C]
     return add(h, d(this.mlp.forward(this.ln2.forward(h)))); // [B, T, C]
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Config
-
-export interface TransformerConfig {
-  /** 'gpt2' (LayerNorm, learned positions, GELU, biases, tied head) or 'llama' (RMSNorm, RoPE, SwiGLU, no biases). */
-  arch: 'gpt2' | 'llama';
-  vocabSize: number;
-  /** Maximum sequence length (size of the learned position table for gpt2; the RoPE table limit for llama). */
-  contextLength: number;
-  dim: number;
-  layers: number;
-  heads: number;
-  /** Key/value heads for grouped-query attention (default = heads). */
-  kvHeads?: number;
-  /** Feed-forward width (default 4·dim for gpt2; 8/3·dim rounded up to a multiple of 32 for llama). */
-  mlpHidden?: number;
-  /** Norm epsilon (default 1e-5). */
-  normEps?: number;
-  /** RoPE base θ (default 10000). */
-  ropeBase?: number;
-  /** Share the token embedding with the lm head (default true for gpt2, false for llama). */
-  tieEmbeddings?: boolean;
-  /** Dropout on embeddings and residual branches in train mode (default 0). */
-  dropout?: number;
-  /** Parameter dtype (default float32). */
-  dtype?: DType;
-  /** Init seed (default 0). */
-  seed?: number;
-}
-
-export type ResolvedConfig = Required<TransformerConfig>;
-
-export function resolveConfig(c: TransformerConfig): ResolvedConfig {
-  const heads = c.heads;
-  const resolved: ResolvedConfig = {
-    ...c,
-    kvHeads: c.kvHeads ?? heads,
-    mlpHidden: c.mlpHidden ?? (c.arch === 'gpt2' ? 4 * c.dim : 32 * Math.ceil((8 * c.dim) / 3 / 32)),
-    normEps: c.normEps ?? 1e-5,
-    ropeBase: c.ropeBase ?? 10000,
-    tieEmbeddings: c.tieEmbeddings ?? c.arch === 'gpt2',
-    dropout: c.dropout ?? 0,
-    dtype: c.dtype ?? 'float32',
-    seed: c.seed ?? 0,
-  };
-  for (const k of ['vocabSize', 'contextLength', 'dim', 'layers', 'heads'] as const) {
-    if (!Number.isInteger(resolved[k]) || resolved[k] <= 0) throw new FathomError(`TransformerConfig: ${k} = ${resolved[k]} is not a positive integer`, `set ${k} to a positive integer`);
-  }
-  if (resolved.arch !== 'gpt2' && resolved.arch !== 'llama') throw new FathomError(`TransformerConfig: unknown arch '${String(resolved.arch)}'`, "use 'gpt2' or 'llama'");
-  return resolved;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -123,7 +76,7 @@ export class Transformer extends Module {
   readonly wte: Embedding; // [V, C]
   readonly wpe: Embedding | null; // [ctx, C] (gpt2)
   readonly blocks: Block[];
-  readonly lnF: LayerNorm | RMSNorm;
+  readonly lnF: Norm;
   readonly lmHead: Linear | null; // [V, C] (untied)
   private readonly dropRng: Rng;
   /** RoPE cos/sin for every position [ctx, D/2], built once; a forward takes contiguous row slices (views). */
@@ -133,15 +86,18 @@ export class Transformer extends Module {
     super();
     const c = resolveConfig(config);
     this.config = c;
+    const layout = layoutOf(c.arch);
+    const init = weightInit(c.init, c.dim, c.layers);
+    // One generator draws every weight in field order (wte, wpe, blocks, lm head), so a seed fixes the init.
     const rng = new Rng(c.seed);
-    const dtype = c.dtype;
-    this.wte = new Embedding(c.vocabSize, c.dim, { rng, dtype });
-    this.wpe = c.arch === 'gpt2' ? new Embedding(c.contextLength, c.dim, { rng, dtype }) : null;
+    const weights = { std: init.std, truncated: init.truncated, rng, dtype: c.dtype };
+    this.wte = new Embedding(c.vocabSize, c.dim, weights);
+    this.wpe = layout.positionEmbedding(c, init, rng);
     this.blocks = Array.from({ length: c.layers }, () => new Block(c, rng));
-    this.lnF = c.arch === 'gpt2' ? new LayerNorm(c.dim, { eps: c.normEps, dtype }) : new RMSNorm(c.dim, { eps: c.normEps, dtype });
-    this.lmHead = c.tieEmbeddings ? null : new Linear(c.dim, c.vocabSize, { bias: false, rng, dtype });
+    this.lnF = layout.norm(c);
+    this.lmHead = c.tieEmbeddings ? null : new Linear(c.dim, c.vocabSize, { bias: false, ...weights });
     this.dropRng = rng.split();
-    this.rope = c.arch === 'llama' ? ropeTables(c.contextLength, c.dim / c.heads, { base: c.ropeBase, dtype: c.dtype }) : null;
+    this.rope = layout.rotaryTables(c);
   }
 
   createCache(): KVCache {
@@ -189,4 +145,3 @@ export class Transformer extends Module {
 export function countParameters(model: Transformer): number {
   return model.numParameters() - (model.wpe?.weight.size ?? 0);
 }
-

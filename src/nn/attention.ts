@@ -12,8 +12,12 @@ export interface SelfAttentionOptions {
   kvHeads?: number;
   /** Biases on the projections (GPT-2: yes; Llama: no). */
   bias?: boolean;
-  /** Init std of the output projection (GPT-2 scales it by 1/√(2·layers)). */
+  /** Init std of the q/k/v projection (default 0.02). */
+  std?: number;
+  /** Init std of the output projection (default: std; GPT-2 scales it by 1/√(2·layers)). */
   projStd?: number;
+  /** Truncate the weight draws at ±3 std (default false). */
+  truncated?: boolean;
   dtype?: DType;
   rng?: Rng;
 }
@@ -43,9 +47,13 @@ export class CausalSelfAttention extends Module {
     if (heads % this.kvHeads !== 0) throw new ShapeError(`CausalSelfAttention: ${heads} heads don't group into ${this.kvHeads} key/value heads`, 'kvHeads must divide heads');
     this.headDim = dim / heads;
     const bias = options.bias ?? true;
-    const common = { bias, ...(options.dtype ? { dtype: options.dtype } : {}), ...(options.rng ? { rng: options.rng } : {}) };
-    this.qkv = new Linear(dim, (heads + 2 * this.kvHeads) * this.headDim, common);
-    this.proj = new Linear(dim, dim, { ...common, ...(options.projStd !== undefined ? { std: options.projStd } : {}) });
+    const common = {
+      bias, ...(options.dtype ? { dtype: options.dtype } : {}), ...(options.rng ? { rng: options.rng } : {}),
+      ...(options.truncated !== undefined ? { truncated: options.truncated } : {}),
+    };
+    this.qkv = new Linear(dim, (heads + 2 * this.kvHeads) * this.headDim, { ...common, ...(options.std !== undefined ? { std: options.std } : {}) });
+    const projStd = options.projStd ?? options.std;
+    this.proj = new Linear(dim, dim, { ...common, ...(projStd !== undefined ? { std: projStd } : {}) });
   }
 
   /** x [B, T, C] → [B, T, C] */

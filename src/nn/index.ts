@@ -1,7 +1,7 @@
 // fathom/nn: Module, Parameter and the layers transformers are built from.
 export { Module, Parameter } from './module.js';
-export { normalParameter, truncatedNormalParameter, constantParameter } from './init.js';
-export type { InitOptions } from './init.js';
+export { normalParameter, truncatedNormalParameter, weightParameter, constantParameter, weightInit } from './init.js';
+export type { InitOptions, InitScheme, WeightInit } from './init.js';
 export { Linear } from './linear.js';
 export type { LinearOptions } from './linear.js';
 export { Embedding } from './embedding.js';

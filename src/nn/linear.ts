@@ -2,7 +2,7 @@
 // transpose flag (no materialised transpose), the batch dims folded into M.
 import { linear } from '../tensor/index.js';
 import type { Tensor } from '../tensor/index.js';
-import { constantParameter, normalParameter } from './init.js';
+import { constantParameter, weightParameter } from './init.js';
 import type { InitOptions } from './init.js';
 import { Module } from './module.js';
 import type { Parameter } from './module.js';
@@ -20,7 +20,7 @@ export class Linear extends Module {
 
   constructor(readonly inFeatures: number, readonly outFeatures: number, options: LinearOptions = {}) {
     super();
-    this.weight = normalParameter([outFeatures, inFeatures], options.std ?? 0.02, options);
+    this.weight = weightParameter([outFeatures, inFeatures], options.std ?? 0.02, options);
     this.bias = options.bias ?? true ? constantParameter([outFeatures], 0, options.dtype) : null;
   }
 

@@ -7,17 +7,22 @@ import { Module } from './module.js';
 
 export interface FeedForwardOptions {
   bias?: boolean;
-  /** Init std of the output projection (scaled for residual branches). */
+  /** Init std of the input projections (default 0.02). */
+  std?: number;
+  /** Init std of the output projection (default: std; scaled for residual branches). */
   projStd?: number;
+  /** Truncate the weight draws at ±3 std (default false). */
+  truncated?: boolean;
   dtype?: DType;
   rng?: Rng;
 }
 
-function linearOptions(options: FeedForwardOptions, std?: number): ConstructorParameters<typeof Linear>[2] {
+function linearOptions(options: FeedForwardOptions, std = options.std): ConstructorParameters<typeof Linear>[2] {
   return {
     bias: options.bias ?? true,
     ...(options.dtype ? { dtype: options.dtype } : {}),
     ...(options.rng ? { rng: options.rng } : {}),
+    ...(options.truncated !== undefined ? { truncated: options.truncated } : {}),
     ...(std !== undefined ? { std } : {}),
   };
 }

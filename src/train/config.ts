@@ -1,14 +1,16 @@
 // The training config: one zod schema with commented defaults (`fathom train --print-config`
 // prints it as YAML). Defaults train the `tiny` preset on moby-dick, byte-level, in a few minutes
-// on two cores. Model presets: tiny (~0.8M parameters; nanoGPT's CPU shakespeare_char layout),
-// small (~5M), base (~25M); any explicit model field overrides the preset.
+// on two cores. Model presets, GPT-2 layout, counted with a byte vocabulary (256) and without
+// position embeddings as nanoGPT counts: tiny 0.47M (4 layers, d=96, 3 heads of 32, ctx 64),
+// small 4.8M (6, 256, 8 heads, 128), base 25.4M (8, 512, 8 heads, 256); any explicit model field
+// overrides the preset.
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import type { TransformerConfig } from '../models/index.js';
 import { scheduleSchema } from '../optim/index.js';
 
 export const MODEL_PRESETS = {
-  tiny: { arch: 'gpt2', layers: 4, dim: 128, heads: 4, contextLength: 64 },
+  tiny: { arch: 'gpt2', layers: 4, dim: 96, heads: 3, contextLength: 64 },
   small: { arch: 'gpt2', layers: 6, dim: 256, heads: 8, contextLength: 128 },
   base: { arch: 'gpt2', layers: 8, dim: 512, heads: 8, contextLength: 256 },
 } as const;
@@ -19,7 +21,7 @@ export const trainConfigSchema = z.strictObject({
   name: z.string().default('train').describe('run name shown in `fathom runs ls`'),
   seed: z.number().int().min(0).default(1337).describe('seeds the model init and the batch sampler'),
   model: z.strictObject({
-    preset: z.enum(['tiny', 'small', 'base']).default('tiny').describe('tiny (4 layers, d=128, ctx 64), small (6, 256, 128), base (8, 512, 256)'),
+    preset: z.enum(['tiny', 'small', 'base']).default('tiny').describe('tiny (0.47M parameters: 4 layers, d=96, 3 heads, ctx 64), small (4.8M: 6, 256, 8, 128), base (25.4M: 8, 512, 8, 256)'),
     arch: z.enum(['gpt2', 'llama']).optional().describe('gpt2 (LayerNorm, GELU, learned positions) or llama (RMSNorm, SwiGLU, RoPE); default: the preset\'s'),
     layers: positive.optional().describe('transformer blocks (default: the preset\'s)'),
     dim: positive.optional().describe('model width (default: the preset\'s)'),
@@ -27,6 +29,10 @@ export const trainConfigSchema = z.strictObject({
     kvHeads: positive.optional().describe('llama: key/value heads for grouped-query attention (default: heads)'),
     contextLength: positive.optional().describe('tokens per training sequence (default: the preset\'s)'),
     tieEmbeddings: z.boolean().optional().describe('share token embedding and lm head (default: true for gpt2)'),
+    init: z.enum(['normal', 'scaled-truncated-normal']).default('normal')
+      .describe('weight init: normal (GPT-2: N(0, 0.02²)) or scaled-truncated-normal (N(0, σ²) cut at ±3σ, σ = √(2/(5·dim)); shared/papers/10-recurrent-depth.md); residual projections ÷√(2·layers) in both'),
+    dropout: z.number().min(0, 'must be at least 0').lt(1, 'must be below 1 (p = 1 would drop every activation)').default(0)
+      .describe('dropout probability on embeddings and residual branches while training (0 = off)'),
   }).prefault({}).describe('the transformer'),
   data: z.strictObject({
     corpus: z.string().default('moby-dick').describe('moby-dick | sotu | a path to a text or JSONL file'),
@@ -98,7 +104,8 @@ export function modelConfig(c: TrainConfig, vocabSize: number): TransformerConfi
   const p = MODEL_PRESETS[m.preset];
   const out: TransformerConfig = {
     arch: m.arch ?? p.arch, vocabSize, contextLength: m.contextLength ?? p.contextLength,
-    dim: m.dim ?? p.dim, layers: m.layers ?? p.layers, heads: m.heads ?? p.heads, seed: c.seed,
+    dim: m.dim ?? p.dim, layers: m.layers ?? p.layers, heads: m.heads ?? p.heads,
+    dropout: m.dropout, init: m.init, seed: c.seed,
   };
   if (m.kvHeads !== undefined) out.kvHeads = m.kvHeads;
   if (m.tieEmbeddings !== undefined) out.tieEmbeddings = m.tieEmbeddings;

@@ -21,17 +21,19 @@ function parseSizes(text: string): number[] {
 function defineGemm(parent: Command): void {
   const cmd = parent.command('gemm').description('GFLOP/s of fathom\'s matmul for square sizes, beside the same call made directly to the BLAS')
     .option('--sizes <list>', 'comma-separated matrix sizes', '64,256,512,1024')
-    .option('--repeats <n>', 'timed repeats per size (the median is reported)', '10');
+    .option('--repeats <n>', 'timed pairs (fathom call + direct BLAS call) per size; default: about 1 s of each');
   withExamples(cmd, ['fathom bench gemm', 'fathom bench gemm --sizes 512,1024 --json']);
-  cmd.action((o: { sizes: string; repeats: string }) => {
+  cmd.action((o: { sizes: string; repeats?: string }) => {
     const options = globalOptions(cmd);
-    const repeats = Number(o.repeats);
-    if (!Number.isInteger(repeats) || repeats <= 0) throw new UsageError(`bench gemm: --repeats must be a positive whole number, got "${o.repeats}"`, 'pass e.g. --repeats 10');
-    const result = runGemmBench({ sizes: parseSizes(o.sizes), repeats });
+    const repeats = o.repeats === undefined ? undefined : Number(o.repeats);
+    if (repeats !== undefined && (!Number.isInteger(repeats) || repeats <= 0)) throw new UsageError(`bench gemm: --repeats must be a positive whole number, got "${o.repeats}"`, 'pass e.g. --repeats 200, or leave it out for about 1 s per path');
+    const result = runGemmBench({ sizes: parseSizes(o.sizes), ...(repeats === undefined ? {} : { repeats }) });
+    const fixed = (x: number | null, digits: number) => (x === null ? '-' : Number(x.toFixed(digits)));
     emit(options, result, () => textTable(
-      ['size', 'fathom GFLOP/s', `${result.blas} GFLOP/s`, 'ratio'],
-      result.rows.map((r) => [r.size, Number(r.gflops.toFixed(1)), r.blasGflops === null ? '-' : Number(r.blasGflops.toFixed(1)), r.ratio === null ? '-' : Number(r.ratio.toFixed(3))]),
-    ) + `\nbackend ${result.backend}, GEMM via ${result.blas}, ${result.threads} threads`);
+      ['size', 'fathom GFLOP/s', `${result.blas === 'openblas' ? 'openblas' : 'own GEMM'} GFLOP/s`, 'ratio', 'ratio IQR', 'pairs', 'own GEMM GFLOP/s'],
+      result.rows.map((r) => [r.size, fixed(r.gflops, 1), fixed(r.blasGflops ?? r.ownGflops, 1), fixed(r.ratio, 3),
+        r.ratioIqr ? `${r.ratioIqr[0].toFixed(3)}–${r.ratioIqr[1].toFixed(3)}` : '-', r.pairs, fixed(r.ownGflops, 1)]),
+    ) + `\nbackend ${result.backend}, GEMM via ${result.blas}, ${result.threads} threads; ratio = median over adjacent pairs of (direct BLAS time / fathom time)`);
   });
 }
 
