@@ -12,6 +12,8 @@ export interface ReduceAttrs { readonly axes: readonly number[]; readonly keepdi
 export interface AxisAttrs { readonly axis: number }
 export interface GeluAttrs { readonly approximate: 'tanh' | 'none' }
 export interface MatmulAttrs { readonly transA: boolean; readonly transB: boolean }
+/** The flags of two independent 2-D products (first, second). */
+export interface MatmulPairAttrs { readonly first: MatmulAttrs; readonly second: MatmulAttrs }
 export interface CrossEntropyAttrs {
   /** Class index per position, shape = logits shape without its last axis. */
   readonly targets: IndexData;
@@ -47,6 +49,8 @@ export interface AttentionAttrs {
  *   cast                        [x] → [x as attrs.dtype]
  *   matmul                      [a [...,M,K] (or [...,K,M] if transA), b [...,K,N] (or [...,N,K] if transB)] → [[...,M,N]]
  *                               batch dims broadcast; both inputs have rank ≥ 2
+ *   matmulPair                  [a1, b1, a2, b2] (all 2-D) → [op(a1)·op(b1), op(a2)·op(b2)]   (two independent
+ *                               products at once: a layer's input and weight gradients)
  *   linear                      [x [N,K], weight [O,K], bias [O]] → [[N,O]]   (x·wᵀ + b)
  *   sum max logsumexp           [x] → [reduced]
  *   broadcastTo                 [x] → [x broadcast to attrs.shape]
@@ -85,6 +89,7 @@ export interface OpAttrs {
   gelu: GeluAttrs; geluBackward: GeluAttrs;
   cast: { readonly dtype: DType };
   matmul: MatmulAttrs;
+  matmulPair: MatmulPairAttrs;
   linear: NoAttrs;
   sum: ReduceAttrs; max: ReduceAttrs; logsumexp: ReduceAttrs;
   broadcastTo: { readonly shape: readonly number[] };

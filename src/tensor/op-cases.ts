@@ -163,7 +163,23 @@ export const OP_CASES: readonly OpCase[] = [
     },
   },
   {
-    name: 'linear', ops: ['linear', 'matmul', 'sum'], tol: TOL, differentiable: true,
+    name: 'matmulPair', ops: ['matmulPair', 'matmul'], tol: TOL, differentiable: true,
+    make(rng, dtype) {
+      const operands = (): [Tensor, Tensor, { transA: boolean; transB: boolean }] => {
+        const transA = rng.next() < 0.5, transB = rng.next() < 0.5;
+        const M = dim(rng, true), N = dim(rng, true), K = dim(rng, true);
+        return [randn(rng, transA ? [K, M] : [M, K], dtype), randn(rng, transB ? [N, K] : [K, N], dtype), { transA, transB }];
+      };
+      const [a1, b1, f1] = operands(), [a2, b2, f2] = operands();
+      return {
+        inputs: [a1, b1, a2, b2],
+        run: ([w, x, y, z]) => F.concat(F.matmulPair(w!, x!, f1, y!, z!, f2).map((c) => F.reshape(c, [c.size])), 0),
+        composite: ([w, x, y, z]) => F.concat([F.matmul(w!, x!, f1), F.matmul(y!, z!, f2)].map((c) => F.reshape(c, [c.size])), 0),
+      };
+    },
+  },
+  {
+    name: 'linear', ops: ['linear', 'matmul', 'matmulPair', 'sum'], tol: TOL, differentiable: true,
     make(rng, dtype) {
       const lead = randomShape(rng, 1, 3);
       const K = dim(rng, true), O = dim(rng, true);

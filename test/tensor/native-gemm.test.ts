@@ -122,6 +122,41 @@ describe('native GEMM', { skip }, () => {
     addon!.setThreads(2);
   });
 
+  test('sgemmPair computes two independent products, concurrently on 2 threads and in turn on 1', () => {
+    for (const threads of [2, 1]) {
+      addon!.setThreads(threads);
+      const r = rng(10 + threads);
+      for (let t = 0; t < 24; t++) {
+        const cases = [randomCase(r, t < 20 ? 40 : 300), randomCase(r, t < 20 ? 40 : 300)] as const;
+        const data = cases.map((c) => ({
+          a: filled((c.ta ? c.k : c.m) * c.lda, r), b: filled((c.tb ? c.n : c.k) * c.ldb, r), cIn: filled(c.m * c.ldc, r),
+        }));
+        const outs = data.map((d) => d.cIn.slice());
+        const [c1, c2] = cases, [d1, d2] = data;
+        addon!.sgemmPair(
+          c1.ta, c1.tb, c1.m, c1.n, c1.k, c1.alpha, d1!.a, c1.lda, d1!.b, c1.ldb, c1.beta, outs[0]!, c1.ldc,
+          c2.ta, c2.tb, c2.m, c2.n, c2.k, c2.alpha, d2!.a, c2.lda, d2!.b, c2.ldb, c2.beta, outs[1]!, c2.ldc,
+        );
+        cases.forEach((c, p) => {
+          const want = refGemm(c, data[p]!.a, data[p]!.b, data[p]!.cIn), tol = 1e-5 * (1 + Math.sqrt(c.k));
+          for (let i = 0; i < c.m; i++) {
+            for (let j = 0; j < c.ldc; j++) {
+              const got = outs[p]![i * c.ldc + j]!;
+              if (j >= c.n) assert.equal(got, data[p]!.cIn[i * c.ldc + j], 'padding columns are never written');
+              else assert.ok(Math.abs(got - want[i * c.n + j]!) <= tol * (1 + Math.abs(want[i * c.n + j]!)), `threads ${threads}, product ${p + 1} ${JSON.stringify(c)} C[${i},${j}]`);
+            }
+          }
+        });
+      }
+    }
+    addon!.setThreads(2);
+    const a = filled(4, rng(5)), c = new Float32Array(4);
+    assert.throws(() => addon!.sgemmPair(false, false, 2, 2, 2, 1, a, 2, a, 2, 0, c, 2, false, false, 2, 2, 2, 1, a, 2, a, 2, 0, c, 2),
+      /fathom_native\.sgemmPair: the two products write the same C: pass two output arrays/);
+    assert.throws(() => addon!.sgemmPair(false, false, 2, 2, 2, 1, a, 2, a, 2, 0, c, 2, false, false, 3, 2, 2, 1, a, 2, a, 2, 0, new Float32Array(6), 2),
+      /fathom_native\.sgemmPair: argument A has 4 elements, needs at least 6/);
+  });
+
   test('sgemmBatched: strided batches, a shared operand (stride 0), many small products', () => {
     const r = rng(4);
     for (const [batch, m, n, k, sharedB] of [[5, 7, 9, 11, false], [64, 16, 16, 8, true], [3, 70, 80, 90, false]] as const) {

@@ -12,7 +12,7 @@ test('the op names backends code to are stable', () => {
   assert.deepEqual(listOps(), [
     'abs', 'adamwStep', 'add', 'attention', 'attentionBackward', 'broadcastTo', 'cast', 'concat', 'crossEntropy',
     'crossEntropyBackward', 'div', 'embedding', 'embeddingBackward', 'eq', 'exp', 'gather', 'gelu', 'geluBackward', 'gt',
-    'layerNorm', 'layerNormBackward', 'linear', 'log', 'logSoftmax', 'logSoftmaxBackward', 'logsumexp', 'matmul', 'max', 'mul', 'neg',
+    'layerNorm', 'layerNormBackward', 'linear', 'log', 'logSoftmax', 'logSoftmaxBackward', 'logsumexp', 'matmul', 'matmulPair', 'max', 'mul', 'neg',
     'packedAttention', 'packedAttentionBackward', 'permute', 'pow', 'relu', 'reshape', 'rmsNorm', 'rmsNormBackward', 'rope', 'ropeBackward', 'rsqrt', 'scatterAdd',
     'sigmoid', 'silu', 'siluBackward', 'slice', 'sliceBackward', 'softmax', 'softmaxBackward', 'split', 'sqrt', 'sub', 'sum', 'tanh', 'where',
   ]);

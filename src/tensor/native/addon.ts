@@ -28,6 +28,11 @@ export interface NativeAddon {
   /** The same, always on fathom's own blocked GEMM (the fallback path). */
   sgemmOwn(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
     a: F32, lda: number, b: F32, ldb: number, beta: number, c: F32, ldc: number): void;
+  /** Two independent products (the 13 sgemm arguments of each, one after the other), at once on two cores when OpenBLAS runs a 2-thread pool. */
+  sgemmPair(transA1: boolean, transB1: boolean, m1: number, n1: number, k1: number, alpha1: number,
+    a1: F32, lda1: number, b1: F32, ldb1: number, beta1: number, c1: F32, ldc1: number,
+    transA2: boolean, transB2: boolean, m2: number, n2: number, k2: number, alpha2: number,
+    a2: F32, lda2: number, b2: F32, ldb2: number, beta2: number, c2: F32, ldc2: number): void;
   /** The same, straight to cblas_sgemm; throws without OpenBLAS. */
   cblasSgemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
     a: F32, lda: number, b: F32, ldb: number, beta: number, c: F32, ldc: number): void;

@@ -3,7 +3,7 @@
 // operand folds into M (one large GEMM); other uniform batches use the strided-batched call;
 // irregular broadcasts (both operands broadcast on different axes) loop over the batch.
 import { registerKernel } from '../registry.js';
-import type { MatmulAttrs } from '../op-attrs.js';
+import type { MatmulAttrs, MatmulPairAttrs } from '../op-attrs.js';
 import { linearGeometry } from '../ops/linear.js';
 import { matmulGeometry } from '../ops/matmul.js';
 import { broadcastStrides, stridesOf } from '../shape.js';
@@ -73,7 +73,22 @@ export function linearKernel(addon: NativeAddon, inputs: readonly TensorData[]):
   return { shape: [N, O], dtype: 'float32', data: out };
 }
 
+/** Two 2-D products through one sgemmPair call (run at once on two cores; see native/bind_gemm.cc). */
+export function matmulPairKernel(addon: NativeAddon, inputs: readonly TensorData[], attrs: MatmulPairAttrs): TensorData[] {
+  if (!isF32(...inputs)) return reference('matmulPair', inputs, attrs);
+  const [a1, b1, a2, b2] = inputs as [TensorData, TensorData, TensorData, TensorData];
+  const g1 = matmulGeometry(a1.shape, b1.shape, attrs.first), g2 = matmulGeometry(a2.shape, b2.shape, attrs.second);
+  const c1 = output(g1.M * g1.N), c2 = output(g2.M * g2.N); // beta = 0: every element is written
+  const ld = (rows: number, cols: number, trans: boolean) => Math.max(1, trans ? rows : cols);
+  addon.sgemmPair(
+    attrs.first.transA, attrs.first.transB, g1.M, g1.N, g1.K, 1, f32(a1), ld(g1.M, g1.K, attrs.first.transA), f32(b1), ld(g1.K, g1.N, attrs.first.transB), 0, c1, Math.max(1, g1.N),
+    attrs.second.transA, attrs.second.transB, g2.M, g2.N, g2.K, 1, f32(a2), ld(g2.M, g2.K, attrs.second.transA), f32(b2), ld(g2.K, g2.N, attrs.second.transB), 0, c2, Math.max(1, g2.N),
+  );
+  return [{ shape: [g1.M, g1.N], dtype: 'float32', data: c1 }, { shape: [g2.M, g2.N], dtype: 'float32', data: c2 }];
+}
+
 export function registerMatmul(addon: NativeAddon): void {
   registerKernel('matmul', 'native', (inputs, attrs) => matmulKernel(addon, inputs, attrs));
+  registerKernel('matmulPair', 'native', (inputs, attrs) => matmulPairKernel(addon, inputs, attrs));
   registerKernel('linear', 'native', (inputs) => linearKernel(addon, inputs));
 }

@@ -10,7 +10,7 @@ import { fmtShape, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import type { TensorData } from '../types.js';
 import { reshape } from './layout.js';
-import { gemm, matmul } from './matmul.js';
+import { gemm, matmul, matmulPair } from './matmul.js';
 import { sum } from './reduce.js';
 
 /** Checks x [..., K], w [O, K], b [O]; returns [N, K, O] with N the product of x's leading axes. */
@@ -34,11 +34,15 @@ function linearKernel(inputs: readonly TensorData[]): TensorData {
 
 const linearSpec = defineOp({
   name: 'linear', inputs: ['x', 'weight', 'bias'], outputs: 1, doc: 'x·wᵀ + b (a Linear layer; the bias fused into the GEMM)',
-  grad: ([g], { inputs: [x, w], needs }) => [
-    needs[0] ? matmul(g!, w!) : null, // dy·w     [N, K]
-    needs[1] ? matmul(g!, x!, { transA: true }) : null, // dyᵀ·x   [O, K]
-    needs[2] ? sum(g!, 0) : null, // Σ_rows dy [O]
-  ],
+  grad: ([g], { inputs: [x, w], needs }) => {
+    const db = needs[2] ? sum(g!, 0) : null; // Σ_rows dy [O]
+    if (needs[0] && needs[1]) return [...matmulPair(g!, w!, {}, g!, x!, { transA: true }), db]; // dy·w [N, K], dyᵀ·x [O, K] at once
+    return [
+      needs[0] ? matmul(g!, w!) : null, // dy·w     [N, K]
+      needs[1] ? matmul(g!, x!, { transA: true }) : null, // dyᵀ·x   [O, K]
+      db,
+    ];
+  },
 });
 registerKernel('linear', 'reference', linearKernel);
 

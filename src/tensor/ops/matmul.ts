@@ -4,7 +4,7 @@
 import { ShapeError } from '../../errors.js';
 import { apply } from '../autograd.js';
 import { defineOp, registerKernel } from '../registry.js';
-import type { MatmulAttrs } from '../op-attrs.js';
+import type { MatmulAttrs, MatmulPairAttrs } from '../op-attrs.js';
 import { broadcastShapes, broadcastStrides, fmtShape, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { allocate } from '../types.js';
@@ -129,6 +129,7 @@ const matmulSpec = defineOp({
     const dC = g!;
     // C = op(A)·op(B): each case keeps the gradient a single GEMM with flags.
     let dA: Tensor | null = null, dB: Tensor | null = null;
+    if (needs[0] && needs[1] && a!.ndim === 2 && b!.ndim === 2) return productGrads(a!, b!, dC, { transA, transB }); // both at once
     if (needs[0]) {
       dA = !transA
         ? matmul(dC, b!, { transB: !transB }) // dC·op(B)ᵀ   [.., M, K]
@@ -145,6 +146,55 @@ const matmulSpec = defineOp({
   },
 });
 registerKernel('matmul', 'reference', matmulKernel);
+
+/**
+ * dA and dB of C = op(A)·op(B) for 2-D A and B, as one matmulPair: the same GEMMs the matmul
+ * gradient rule makes one at a time, computed together.
+ */
+export function productGrads(a: Tensor, b: Tensor, dC: Tensor, { transA, transB }: MatmulAttrs): [Tensor, Tensor] {
+  const [dA, dAOpts]: [[Tensor, Tensor], MatmulAttrs] = !transA
+    ? [[dC, b], { transA: false, transB: !transB }] // dC·op(B)ᵀ   [M, K]
+    : [[b, dC], { transA: transB, transB: true }]; // op(B)·dCᵀ [K, M]
+  const [dB, dBOpts]: [[Tensor, Tensor], MatmulAttrs] = !transB
+    ? [[a, dC], { transA: !transA, transB: false }] // op(A)ᵀ·dC   [K, N]
+    : [[dC, a], { transA: true, transB: transA }]; // dCᵀ·op(A) [N, K]
+  return matmulPair(dA[0], dA[1], dAOpts, dB[0], dB[1], dBOpts);
+}
+
+function matmulPairKernel(inputs: readonly TensorData[], attrs: MatmulPairAttrs): TensorData[] {
+  const [a1, b1, a2, b2] = inputs as [TensorData, TensorData, TensorData, TensorData];
+  return [matmulKernel([a1, b1], attrs.first), matmulKernel([a2, b2], attrs.second)];
+}
+
+const matmulPairSpec = defineOp({
+  name: 'matmulPair', inputs: ['a1', 'b1', 'a2', 'b2'], outputs: 2,
+  doc: 'two independent 2-D products computed together (a layer\'s input and weight gradients)',
+  grad: ([g1, g2], { inputs: [a1, b1, a2, b2], attrs, needs }) => {
+    const rule = matmulSpec.grad!;
+    const first = g1 ? rule([g1], { inputs: [a1!, b1!], outputs: [], attrs: attrs.first, needs: [needs[0]!, needs[1]!] }) : [null, null];
+    const second = g2 ? rule([g2], { inputs: [a2!, b2!], outputs: [], attrs: attrs.second, needs: [needs[2]!, needs[3]!] }) : [null, null];
+    return [...first, ...second];
+  },
+});
+registerKernel('matmulPair', 'reference', matmulPairKernel);
+
+/**
+ * [op(a1)·op(b1), op(a2)·op(b2)] for 2-D operands: two independent products in one call, which
+ * the native backend runs at the same time on two cores (see native/bind_gemm.cc, SgemmPair).
+ */
+export function matmulPair(a1: Tensor, b1: Tensor, first: { transA?: boolean; transB?: boolean }, a2: Tensor, b2: Tensor, second: { transA?: boolean; transB?: boolean }): [Tensor, Tensor] {
+  for (const [x, which] of [[a1, 'a1'], [b1, 'b1'], [a2, 'a2'], [b2, 'b2']] as const) {
+    if (x.ndim !== 2) throw new ShapeError(`matmulPair: ${which} has shape ${fmtShape(x.shape)}, but every operand must be 2-D`, 'use matmul for batched products');
+  }
+  const attrs: MatmulPairAttrs = {
+    first: { transA: first.transA ?? false, transB: first.transB ?? false },
+    second: { transA: second.transA ?? false, transB: second.transB ?? false },
+  };
+  matmulGeometry(a1.shape, b1.shape, attrs.first);
+  matmulGeometry(a2.shape, b2.shape, attrs.second);
+  const [c1, c2] = apply(matmulPairSpec, [a1, b1, a2, b2], attrs);
+  return [c1!, c2!];
+}
 
 /**
  * op(a)·op(b) over the last two axes, batch axes broadcast; op transposes when its flag is set.
