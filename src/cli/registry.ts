@@ -1,6 +1,7 @@
 // The CLI's one registry of subcommands. Each command file registers itself with a name, a
 // one-line summary, examples for `--help`, and a function that declares its arguments and action.
 import type { Command } from 'commander';
+import { Registry } from '../registry.js';
 
 export interface CommandSpec {
   name: string;
@@ -11,15 +12,14 @@ export interface CommandSpec {
   define(cmd: Command): void;
 }
 
-const registry = new Map<string, CommandSpec>();
+const registry = new Registry<CommandSpec>('cli: command', (s) => s.name);
 
 export function registerCommand(spec: CommandSpec): void {
-  if (registry.has(spec.name)) throw new Error(`cli: command "${spec.name}" is registered twice`);
-  registry.set(spec.name, spec);
+  registry.register(spec);
 }
 
 export function registeredCommands(): CommandSpec[] {
-  return [...registry.values()];
+  return registry.all();
 }
 
 /** Appends an "Examples:" block to a command's help. */
@@ -34,13 +34,12 @@ export interface BenchSpec {
   define(parent: Command): void;
 }
 
-const benches = new Map<string, BenchSpec>();
+const benches = new Registry<BenchSpec>('cli: bench', (s) => s.name);
 
 export function registerBench(spec: BenchSpec): void {
-  if (benches.has(spec.name)) throw new Error(`cli: bench "${spec.name}" is registered twice`);
-  benches.set(spec.name, spec);
+  benches.register(spec);
 }
 
 export function registeredBenches(): BenchSpec[] {
-  return [...benches.values()];
+  return benches.all();
 }

@@ -3,29 +3,25 @@
 // LLM answer matcher, the cascade (rules decide the clear cases, the model the rest), and
 // LLM-as-a-judge without a reference. A failed model call or an unreadable matcher output is a
 // verdict with status `error`, never a mismatch.
-import { UsageError, didYouMean } from '../errors.js';
+import { UsageError } from '../errors.js';
+import { Registry } from '../registry.js';
 import type { Message } from '../llm/index.js';
 import { LETTERS, extractBinary } from './extract.js';
 import { judgePrompt, matcherPrompt } from './prompts.js';
 import { normalizeAnswer, parseQuantity, ruleVerdict, withinTolerance } from './rules.js';
 import type { ScoreContext, Scorer, VerdictStage } from './types.js';
 
-const scorers = new Map<string, Scorer>();
+const scorers = new Registry<Scorer>('eval: scorer', (s) => s.name);
 
 export function registerScorer(scorer: Scorer): void {
-  if (scorers.has(scorer.name)) throw new Error(`eval: scorer "${scorer.name}" is registered twice`);
-  scorers.set(scorer.name, scorer);
+  scorers.register(scorer);
 }
 
 export function getScorer(name: string): Scorer {
-  const s = scorers.get(name);
-  if (s) return s;
-  const names = [...scorers.keys()];
-  const guess = didYouMean(name, names);
-  throw new UsageError(`eval: unknown scorer "${name}" (registered: ${names.join(', ')})`, guess ? `did you mean "${guess}"?` : 'pick one of the registered scorers');
+  return scorers.get(name, (_, names, guess) => new UsageError(`eval: unknown scorer "${name}" (registered: ${names.join(', ')})`, guess ? `did you mean "${guess}"?` : 'pick one of the registered scorers'));
 }
 
-export const registeredScorers = (): Scorer[] => [...scorers.values()];
+export const registeredScorers = (): Scorer[] => scorers.all();
 
 const verdict = (match: boolean, method: string): VerdictStage => ({ status: 'ok', match, method, raw: null, error: null });
 const noVerdict = (status: VerdictStage['status'], method: string, message?: string): VerdictStage => ({

@@ -1,27 +1,23 @@
 // The solver registry: how a sample becomes the candidate's prompt and how the answer comes back
 // out of the response. Free-form generation (answer matching), MCQ, and the prompted choices-only
 // probe (options without the question).
-import { UsageError, didYouMean } from '../errors.js';
+import { UsageError } from '../errors.js';
+import { Registry } from '../registry.js';
 import { extractFreeform, extractLetter } from './extract.js';
 import { choicesOnlyPrompt, freeformPrompt, mcqPrompt } from './prompts.js';
 import type { Solver } from './types.js';
 
-const solvers = new Map<string, Solver>();
+const solvers = new Registry<Solver>('eval: solver', (s) => s.name);
 
 export function registerSolver(solver: Solver): void {
-  if (solvers.has(solver.name)) throw new Error(`eval: solver "${solver.name}" is registered twice`);
-  solvers.set(solver.name, solver);
+  solvers.register(solver);
 }
 
 export function getSolver(name: string): Solver {
-  const s = solvers.get(name);
-  if (s) return s;
-  const names = [...solvers.keys()];
-  const guess = didYouMean(name, names);
-  throw new UsageError(`eval: unknown solver "${name}" (registered: ${names.join(', ')})`, guess ? `did you mean "${guess}"?` : 'pick one of the registered solvers');
+  return solvers.get(name, (_, names, guess) => new UsageError(`eval: unknown solver "${name}" (registered: ${names.join(', ')})`, guess ? `did you mean "${guess}"?` : 'pick one of the registered solvers'));
 }
 
-export const registeredSolvers = (): Solver[] => [...solvers.values()];
+export const registeredSolvers = (): Solver[] => solvers.all();
 
 registerSolver({
   name: 'freeform',

@@ -3,7 +3,8 @@
 // they are known, the documents retrieved for each question and the prompt it was asked with —
 // before any score is shown. Each check reports per question; a summary table counts them.
 // Checks live in one registry; `--skip` leaves one out by name, and the report says so.
-import { UsageError, didYouMean } from '../errors.js';
+import { UsageError } from '../errors.js';
+import { Registry } from '../registry.js';
 import type { Message } from '../llm/index.js';
 import { addMonths, dateMentions, isAfter } from './dates.js';
 import { dayOf, questionKey, timeOf, type Question, type Resolution } from './schema.js';
@@ -75,12 +76,11 @@ interface AuditCheck {
   run(input: AuditInput, options: Required<Omit<AuditOptions, 'cutoff' | 'skip'>> & { cutoff: string | undefined }): CheckResult;
 }
 
-const checks = new Map<string, AuditCheck>();
+const checks = new Registry<AuditCheck>('forecast audit: check', (c) => c.name);
 function registerCheck(check: AuditCheck): void {
-  if (checks.has(check.name)) throw new Error(`forecast audit: check "${check.name}" is registered twice`);
-  checks.set(check.name, check);
+  checks.register(check);
 }
-export const auditChecks = (): { name: string; pitfall: string }[] => [...checks.values()].map(({ name, pitfall }) => ({ name, pitfall }));
+export const auditChecks = (): { name: string; pitfall: string }[] => checks.all().map(({ name, pitfall }) => ({ name, pitfall }));
 
 const freezeDay = (q: Question): string => dayOf(q.freezeDate);
 const resolvedOf = (input: AuditInput): Map<string, Resolution[]> => {
@@ -93,6 +93,20 @@ const withContext = (input: AuditInput) => input.questions.flatMap((q) => {
   return c ? [{ q, c }] : [];
 });
 const noContexts = 'no retrieved documents or prompts given (pass --context, or --run for a forecast run)';
+
+/** A check over every retrieved document: `flag` returns a finding's detail, or null. */
+function checkDocuments(check: string, input: AuditInput, flag: (q: Question, d: ContextDocument) => string | null) {
+  const findings: Finding[] = [];
+  let examined = 0;
+  for (const { q, c } of withContext(input)) {
+    for (const d of c.documents) {
+      examined++;
+      const detail = flag(q, d);
+      if (detail !== null) findings.push({ check, question: questionKey(q), detail });
+    }
+  }
+  return examined || input.contexts.size ? { examined, findings } : { examined: 0, findings, skipped: noContexts };
+}
 
 registerCheck({
   name: 'resolved-before-cutoff',
@@ -150,16 +164,10 @@ registerCheck({
   name: 'document-after-freeze',
   pitfall: 'unreliable date-restricted retrieval: documents published after the freeze date (3)',
   run(input) {
-    const findings: Finding[] = [];
-    let examined = 0;
-    for (const { q, c } of withContext(input)) {
-      for (const d of c.documents) {
-        examined++;
-        if (d.date === null) findings.push({ check: this.name, question: questionKey(q), detail: `document ${d.id} has no publication date, so it cannot be shown to predate freeze ${freezeDay(q)}` });
-        else if (timeOf(d.date) > timeOf(q.freezeDate)) findings.push({ check: this.name, question: questionKey(q), detail: `document ${d.id} is dated ${dayOf(d.date)}, after freeze ${freezeDay(q)}` });
-      }
-    }
-    return examined || input.contexts.size ? { examined, findings } : { examined: 0, findings, skipped: noContexts };
+    return checkDocuments(this.name, input, (q, d) => {
+      if (d.date === null) return `document ${d.id} has no publication date, so it cannot be shown to predate freeze ${freezeDay(q)}`;
+      return timeOf(d.date) > timeOf(q.freezeDate) ? `document ${d.id} is dated ${dayOf(d.date)}, after freeze ${freezeDay(q)}` : null;
+    });
   },
 });
 
@@ -167,16 +175,10 @@ registerCheck({
   name: 'document-mentions-later-date',
   pitfall: 'unreliable date-restricted retrieval: content mentions events after the freeze date (3)',
   run(input) {
-    const findings: Finding[] = [];
-    let examined = 0;
-    for (const { q, c } of withContext(input)) {
-      for (const d of c.documents) {
-        examined++;
-        const later = dateMentions(`${d.title ?? ''}\n${d.text}`).filter((m) => isAfter(m, freezeDay(q)));
-        if (later.length) findings.push({ check: this.name, question: questionKey(q), detail: `document ${d.id} mentions ${later.slice(0, 3).map((m) => `"${m.text}"`).join(', ')}${later.length > 3 ? ` and ${later.length - 3} more` : ''}, after freeze ${freezeDay(q)}` });
-      }
-    }
-    return examined || input.contexts.size ? { examined, findings } : { examined: 0, findings, skipped: noContexts };
+    return checkDocuments(this.name, input, (q, d) => {
+      const later = dateMentions(`${d.title ?? ''}\n${d.text}`).filter((m) => isAfter(m, freezeDay(q)));
+      return later.length ? `document ${d.id} mentions ${later.slice(0, 3).map((m) => `"${m.text}"`).join(', ')}${later.length > 3 ? ` and ${later.length - 3} more` : ''}, after freeze ${freezeDay(q)}` : null;
+    });
   },
 });
 
@@ -306,12 +308,8 @@ registerCheck({
 
 /** Runs every check (but those in `skip`) over the input. */
 export function audit(input: AuditInput, options: AuditOptions = {}): AuditReport {
-  const names = [...checks.keys()];
   for (const s of options.skip ?? []) {
-    if (!checks.has(s)) {
-      const guess = didYouMean(s, names);
-      throw new UsageError(`forecast audit: unknown check "${s}" to skip (checks: ${names.join(', ')})`, guess ? `did you mean "${guess}"?` : 'name one of the checks');
-    }
+    checks.get(s, (_, names, guess) => new UsageError(`forecast audit: unknown check "${s}" to skip (checks: ${names.join(', ')})`, guess ? `did you mean "${guess}"?` : 'name one of the checks'));
   }
   const resolved = {
     cutoff: options.cutoff, bufferMonths: options.bufferMonths ?? 3, duplicateSimilarity: options.duplicateSimilarity ?? 0.6,
@@ -319,7 +317,7 @@ export function audit(input: AuditInput, options: AuditOptions = {}): AuditRepor
   };
   const findings: Finding[] = [];
   const summary: CheckSummary[] = [];
-  for (const check of checks.values()) {
+  for (const check of checks.all()) {
     if (options.skip?.includes(check.name)) {
       summary.push({ check: check.name, pitfall: check.pitfall, status: 'skipped', examined: 0, flagged: 0, note: 'skipped on request (--skip)' });
       continue;

@@ -2,7 +2,8 @@
 // schema and a factory. A providers file names instances of these types; the request-layer
 // options (concurrency, rate limits, retries, timeout, pricing) are common to every type.
 import { z } from 'zod';
-import { ConfigError, didYouMean } from '../errors.js';
+import { ConfigError } from '../errors.js';
+import { Registry } from '../registry.js';
 import type { Provider } from './types.js';
 
 /** Options of the request layer, accepted by every provider instance. */
@@ -43,7 +44,7 @@ export interface ProviderType {
   create(name: string, options: Record<string, unknown>): Provider;
 }
 
-const types = new Map<string, ProviderType>();
+const types = new Registry<ProviderType>('llm: provider type', (t) => t.type);
 
 /** Registers a provider type with a typed factory; registering a type twice throws. */
 export function registerProviderType<S extends z.ZodRawShape>(def: {
@@ -53,26 +54,21 @@ export function registerProviderType<S extends z.ZodRawShape>(def: {
   shape: S;
   create(name: string, options: z.output<z.ZodObject<S>>): Provider;
 }): void {
-  if (types.has(def.type)) throw new Error(`llm: provider type "${def.type}" is registered twice`);
-  types.set(def.type, def as unknown as ProviderType);
+  types.register(def as unknown as ProviderType);
 }
 
 export function providerTypes(): ProviderType[] {
-  return [...types.values()];
+  return types.all();
 }
 
 /** "openai (vLLM, llama.cpp server), gguf" — the registered types offering a capability, for error hints. */
 export function typesWith(capability: 'logprobs' | 'promptLogprobs'): string {
-  const names = [...types.values()].filter((t) => t.capabilities?.[capability]).map((t) => (t.capabilities?.note ? `${t.type} (${t.capabilities.note})` : t.type));
+  const names = types.all().filter((t) => t.capabilities?.[capability]).map((t) => (t.capabilities?.note ? `${t.type} (${t.capabilities.note})` : t.type));
   return names.length ? names.join(', ') : 'none registered';
 }
 
 export function providerType(type: string, where: string): ProviderType {
-  const t = types.get(type);
-  if (t) return t;
-  const names = [...types.keys()];
-  const guess = didYouMean(type, names);
-  throw new ConfigError(`${where}: unknown provider type "${type}" (registered: ${names.join(', ')})`, guess ? `did you mean "${guess}"?` : 'use one of the registered types');
+  return types.get(type, (_, names, guess) => new ConfigError(`${where}: unknown provider type "${type}" (registered: ${names.join(', ')})`, guess ? `did you mean "${guess}"?` : 'use one of the registered types'));
 }
 
 /** The full schema of one provider instance of `type`. */

@@ -2,7 +2,8 @@
 // buffer (FlatParameters) group by group; its state is a step count plus named flat buffers
 // (moments), which serialise exactly for checkpoints. Register a new optimizer with
 // `registerOptimizer({ name, summary, create })`; `createOptimizer(name, params, options)` builds it.
-import { FathomError, didYouMean } from '../errors.js';
+import { FathomError } from '../errors.js';
+import { Registry } from '../registry.js';
 import type { Parameter } from '../nn/index.js';
 import { allocate } from '../tensor/index.js';
 import type { FloatArray } from '../tensor/index.js';
@@ -136,24 +137,18 @@ export interface OptimizerSpec {
   create(params: Params, options: OptimizerOptions): Optimizer;
 }
 
-const registry = new Map<string, OptimizerSpec>();
+const registry = new Registry<OptimizerSpec>('optim: optimizer', (s) => s.name);
 
 export function registerOptimizer(spec: OptimizerSpec): void {
-  if (registry.has(spec.name)) throw new Error(`optim: optimizer "${spec.name}" is registered twice`);
-  registry.set(spec.name, spec);
+  registry.register(spec);
 }
 
 export function registeredOptimizers(): OptimizerSpec[] {
-  return [...registry.values()];
+  return registry.all();
 }
 
 export function createOptimizer(name: string, params: Params, options: OptimizerOptions = {}): Optimizer {
-  const spec = registry.get(name);
-  if (!spec) {
-    const names = [...registry.keys()];
-    const guess = didYouMean(name, names);
-    throw new FathomError(`optimizer '${name}' is not registered (known: ${names.join(', ')})`, guess ? `did you mean '${guess}'?` : `use one of ${names.join(', ')}`);
-  }
+  const spec = registry.get(name, (_, names, guess) => new FathomError(`optimizer '${name}' is not registered (known: ${names.join(', ')})`, guess ? `did you mean '${guess}'?` : `use one of ${names.join(', ')}`));
   return spec.create(params, options);
 }
 

@@ -5,7 +5,8 @@
 // by the judge) and Crescendo (Russinovich et al. 2024: multi-turn escalation that withdraws a
 // refused turn and backtracks). Every attempt is handed to `record` as it happens, so a run
 // stores every turn; an attack stops early when the in-loop judge gives 10.
-import { UsageError, didYouMean } from '../errors.js';
+import { UsageError } from '../errors.js';
+import { Registry } from '../registry.js';
 import type { LlmError, Message } from '../llm/index.js';
 import type { Behavior } from './behaviors.js';
 import { fill, readPrompt, scoreResponse, onTopic, type RoleModel, type ScoreVerdict } from './judges.js';
@@ -56,22 +57,18 @@ export interface Attack {
   run(ctx: AttackContext): Promise<void>;
 }
 
-const attacks = new Map<string, Attack>();
+const attacks = new Registry<Attack>('redteam: attack', (a) => a.name);
 
 export function registerAttack(attack: Attack): void {
-  if (attacks.has(attack.name)) throw new Error(`redteam: attack "${attack.name}" is registered twice`);
-  attacks.set(attack.name, attack);
+  attacks.register(attack);
 }
 
 export function registeredAttacks(): Attack[] {
-  return [...attacks.values()];
+  return attacks.all();
 }
 
 export function getAttack(name: string): Attack {
-  const a = attacks.get(name);
-  if (a) return a;
-  const guess = didYouMean(name, [...attacks.keys()]);
-  throw new UsageError(`redteam: unknown attack "${name}" (registered: ${[...attacks.keys()].join(', ')})`, guess ? `did you mean "${guess}"?` : 'pass --attack direct, pair, tap or crescendo');
+  return attacks.get(name, (_, names, guess) => new UsageError(`redteam: unknown attack "${name}" (registered: ${names.join(', ')})`, guess ? `did you mean "${guess}"?` : 'pass --attack direct, pair, tap or crescendo'));
 }
 
 /** {improvement, prompt} from an attacker's answer: the first JSON object in it, fenced or not. */

@@ -3,6 +3,7 @@
 // one HTML report with the paper's numbers beside ours. Each system registers its own experiment.
 import type { Progress } from '../log/index.js';
 import type { Plot, TableSpec } from '../report/index.js';
+import { Registry } from '../registry.js';
 import type { Run } from '../store/index.js';
 
 export type Budget = 'quick' | 'full';
@@ -44,13 +45,12 @@ export interface Experiment {
   run(ctx: ExperimentContext): Promise<ExperimentResult>;
 }
 
-const experiments = new Map<string, Experiment>();
+const experiments = new Registry<Experiment>('reproduce: experiment', (e) => e.id);
 
 export function registerExperiment(experiment: Experiment): void {
-  if (experiments.has(experiment.id)) throw new Error(`reproduce: experiment "${experiment.id}" is registered twice`);
-  experiments.set(experiment.id, experiment);
+  experiments.register(experiment);
 }
 
 export function registeredExperiments(): Experiment[] {
-  return [...experiments.values()];
+  return experiments.all();
 }

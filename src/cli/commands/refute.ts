@@ -3,6 +3,7 @@
 // `refuteSubcommands` from their own file (imported from commands/index.ts).
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
+import { Registry } from '../../registry.js';
 import { createProgress } from '../../log/index.js';
 import {
   bundledProblems, importedProblemIds, KNOWN_FIELDS, loadProblems, readCounterexample, resolveProblem, saveProblems, selfCheckProblem,
@@ -18,16 +19,15 @@ export interface RefuteSubcommand {
   define(parent: Command): void;
 }
 
-const subcommands = new Map<string, RefuteSubcommand>();
+const subcommands = new Registry<RefuteSubcommand>('cli: refute subcommand', (s) => s.name);
 
 /** Registers `fathom refute <name>`; registering a name twice throws. */
 export function registerRefuteSubcommand(spec: RefuteSubcommand): void {
-  if (subcommands.has(spec.name)) throw new Error(`cli: refute subcommand "${spec.name}" is registered twice`);
-  subcommands.set(spec.name, spec);
+  subcommands.register(spec);
 }
 
 export function refuteSubcommands(): RefuteSubcommand[] {
-  return [...subcommands.values()];
+  return subcommands.all();
 }
 
 /** The sandbox flags every refute subcommand that runs code shares. */

@@ -37,6 +37,25 @@ function failureOf(err: unknown, signal: AbortSignal): ProviderFailure {
   return classifyTransport(err, false);
 }
 
+/** The sampling parameters both endpoints take, in the API's names (unset ones left out). */
+function sampling(p: NonNullable<GenerateRequest['params']>) {
+  return {
+    ...(p.temperature === undefined ? {} : { temperature: p.temperature }),
+    ...(p.maxTokens === undefined ? {} : { max_tokens: p.maxTokens }),
+    ...(p.topP === undefined ? {} : { top_p: p.topP }),
+    ...(p.stop === undefined ? {} : { stop: p.stop }),
+    ...(p.seed === undefined ? {} : { seed: p.seed }),
+  };
+}
+
+/** The first choice of a completion or chat response; a body that is not one is a bad_response. */
+function firstChoice<C>(res: { choices?: C[] } | null | undefined): C {
+  if (typeof res !== 'object' || res === null) throw new ProviderFailure('bad_response', 'the response body is not a JSON object', { retryable: false });
+  const choice = Array.isArray(res.choices) ? res.choices[0] : undefined;
+  if (!choice) throw new ProviderFailure('bad_response', 'the response has no choices', { retryable: false });
+  return choice;
+}
+
 export function openaiProvider(name: string, o: z.output<z.ZodObject<typeof openaiShape>>): Provider {
   const baseURL = o.baseUrl ?? process.env.OPENAI_BASE_URL;
   const apiKey = o.apiKey ?? process.env[o.apiKeyEnv];
@@ -56,20 +75,14 @@ export function openaiProvider(name: string, o: z.output<z.ZodObject<typeof open
       res = await client.completions.create({
         model: request.model,
         prompt,
-        ...(p.temperature === undefined ? {} : { temperature: p.temperature }),
-        ...(p.maxTokens === undefined ? {} : { max_tokens: p.maxTokens }),
-        ...(p.topP === undefined ? {} : { top_p: p.topP }),
-        ...(p.stop === undefined ? {} : { stop: p.stop }),
-        ...(p.seed === undefined ? {} : { seed: p.seed }),
+        ...sampling(p),
         ...(p.echo ? { echo: true } : {}),
         ...(p.logprobs || p.echo ? { logprobs: Math.max(1, p.topLogprobs ?? 1) } : {}),
       }, { signal, maxRetries: 0, fetchOptions });
     } catch (err) {
       throw failureOf(err, signal);
     }
-    if (typeof res !== 'object' || res === null) throw new ProviderFailure('bad_response', 'the response body is not a JSON object', { retryable: false });
-    const choice = Array.isArray(res.choices) ? res.choices[0] : undefined;
-    if (!choice) throw new ProviderFailure('bad_response', 'the response has no choices', { retryable: false });
+    const choice = firstChoice(res);
     const full = choice.text ?? '';
     const generation: Generation = {
       text: p.echo && full.startsWith(prompt) ? full.slice(prompt.length) : full,
@@ -107,19 +120,13 @@ export function openaiProvider(name: string, o: z.output<z.ZodObject<typeof open
         res = await client.chat.completions.create({
           model: request.model,
           messages: request.messages,
-          ...(p.temperature === undefined ? {} : { temperature: p.temperature }),
-          ...(p.maxTokens === undefined ? {} : { max_tokens: p.maxTokens }),
-          ...(p.topP === undefined ? {} : { top_p: p.topP }),
-          ...(p.stop === undefined ? {} : { stop: p.stop }),
-          ...(p.seed === undefined ? {} : { seed: p.seed }),
+          ...sampling(p),
           ...(p.logprobs ? { logprobs: true, ...(p.topLogprobs === undefined ? {} : { top_logprobs: p.topLogprobs }) } : {}),
         }, { signal, maxRetries: 0, fetchOptions });
       } catch (err) {
         throw failureOf(err, signal);
       }
-      if (typeof res !== 'object' || res === null) throw new ProviderFailure('bad_response', 'the response body is not a JSON object', { retryable: false });
-      const choice = Array.isArray(res.choices) ? res.choices[0] : undefined;
-      if (!choice) throw new ProviderFailure('bad_response', 'the response has no choices', { retryable: false });
+      const choice = firstChoice(res);
       const message = choice.message as { content?: string | null; refusal?: string | null } | undefined;
       const text = message?.content ?? message?.refusal ?? '';
       const generation: Generation = {

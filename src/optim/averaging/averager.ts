@@ -3,7 +3,8 @@
 // they read the raw flat weights after an optimizer step and keep their own average, which can
 // be evaluated (swapped in for a moment) or saved as its own checkpoint while training continues
 // from the raw weights. One registry: ema, lawa, swa.
-import { FathomError, didYouMean } from '../../errors.js';
+import { FathomError } from '../../errors.js';
+import { Registry } from '../../registry.js';
 import type { FloatArray } from '../../tensor/index.js';
 import { decodeArray, encodeArray } from '../serialize.js';
 import type { EncodedArray } from '../serialize.js';
@@ -33,24 +34,18 @@ export interface AveragerSpec {
   create(options: Record<string, number>, size: number): Averager;
 }
 
-const registry = new Map<string, AveragerSpec>();
+const registry = new Registry<AveragerSpec>('optim: averager', (s) => s.name);
 
 export function registerAverager(spec: AveragerSpec): void {
-  if (registry.has(spec.name)) throw new Error(`optim: averager "${spec.name}" is registered twice`);
-  registry.set(spec.name, spec);
+  registry.register(spec);
 }
 
 export function registeredAveragers(): AveragerSpec[] {
-  return [...registry.values()];
+  return registry.all();
 }
 
 export function createAverager(name: string, options: Record<string, number>, size: number): Averager {
-  const spec = registry.get(name);
-  if (!spec) {
-    const names = [...registry.keys()];
-    const guess = didYouMean(name, names);
-    throw new FathomError(`averager '${name}' is not registered (known: ${names.join(', ')})`, guess ? `did you mean '${guess}'?` : `use one of ${names.join(', ')}`);
-  }
+  const spec = registry.get(name, (_, names, guess) => new FathomError(`averager '${name}' is not registered (known: ${names.join(', ')})`, guess ? `did you mean '${guess}'?` : `use one of ${names.join(', ')}`));
   return spec.create(options, size);
 }
 

@@ -1,7 +1,8 @@
 // REFUTE solvers (arXiv:2502.19414): one registry of setups — zero-shot, few-shot, with the
 // correct code, the agent with code execution, and random search — and `solveAll`, which runs
 // solvers × models × problems and stores every attempt and execution in the run store.
-import { UsageError, didYouMean } from '../../errors.js';
+import { UsageError } from '../../errors.js';
+import { Registry } from '../../registry.js';
 import type { Run } from '../../store/index.js';
 import type { RefuteProblem } from '../problem.js';
 import { problemTags } from '../problem.js';
@@ -31,28 +32,23 @@ interface SolverSpec {
   make(o: SolverOptions): Solver;
 }
 
-const solvers = new Map<string, SolverSpec>();
+const solvers = new Registry<SolverSpec>('refute: solver', (s) => s.name);
 
 export function registerSolver(spec: SolverSpec): void {
-  if (solvers.has(spec.name)) throw new Error(`refute: solver "${spec.name}" is registered twice`);
-  solvers.set(spec.name, spec);
+  solvers.register(spec);
 }
 
 export function solverNames(): string[] {
-  return [...solvers.keys()];
+  return solvers.names();
 }
 
 export function solverSummaries(): { name: string; summary: string }[] {
-  return [...solvers.values()].map(({ name, summary }) => ({ name, summary }));
+  return solvers.all().map(({ name, summary }) => ({ name, summary }));
 }
 
 /** The solver called `name`, configured; an unknown name is a usage error naming the known ones. */
 export function makeSolver(name: string, o: SolverOptions = {}): Solver {
-  const spec = solvers.get(name);
-  if (!spec) {
-    const guess = didYouMean(name, solverNames());
-    throw new UsageError(`refute: unknown solver "${name}"`, `${guess ? `did you mean "${guess}"? ` : ''}solvers: ${solverNames().join(', ')}`);
-  }
+  const spec = solvers.get(name, (_, names, guess) => new UsageError(`refute: unknown solver "${name}"`, `${guess ? `did you mean "${guess}"? ` : ''}solvers: ${names.join(', ')}`));
   return spec.make(o);
 }
 

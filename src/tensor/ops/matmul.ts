@@ -151,7 +151,7 @@ registerKernel('matmul', 'reference', matmulKernel);
  * dA and dB of C = op(A)·op(B) for 2-D A and B, as one matmulPair: the same GEMMs the matmul
  * gradient rule makes one at a time, computed together.
  */
-export function productGrads(a: Tensor, b: Tensor, dC: Tensor, { transA, transB }: MatmulAttrs): [Tensor, Tensor] {
+function productGrads(a: Tensor, b: Tensor, dC: Tensor, { transA, transB }: MatmulAttrs): [Tensor, Tensor] {
   const [dA, dAOpts]: [[Tensor, Tensor], MatmulAttrs] = !transA
     ? [[dC, b], { transA: false, transB: !transB }] // dC·op(B)ᵀ   [M, K]
     : [[b, dC], { transA: transB, transB: true }]; // op(B)·dCᵀ [K, M]
