@@ -67,7 +67,11 @@ describe('SIGKILL during an eval run, then resume', () => {
       assert.equal(reference.size, ITEMS.length);
 
       const dir = tempDir();
-      const killPoints = [30, 110, 190]; // of ~240 requests: mid-generation, mid-run, late
+      // Of ~240 requests. Items are written in batches of 16 (or every 20 ms) and at most 8 are in
+      // flight, so 60 requests touch more than 16 items: at least one batch with finished items has
+      // been written before the first kill, whatever the machine's speed. Each later child makes 70
+      // requests, enough for another batch; 200 requests cannot finish all 120 items.
+      const killPoints = [60, 130, 200];
       const first = await runChild(server, [dir, server.url, data], server.requests + killPoints[0]!);
       assert.ok(first.killed);
       const runId = first.runId;
