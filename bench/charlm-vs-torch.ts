@@ -2,12 +2,13 @@
 // iterations) on tinyshakespeare, trained by fathom and by PyTorch (../shared/bench/torch_charlm.py,
 // same split, schedule and settings) in one run; prints each side's final validation loss and wall
 // time, and the time ratio. Target: fathom val loss ≤ 1.95 (nanoGPT reports ≈1.88).
-//   node --import tsx bench/charlm-vs-torch.ts [--data file] [--iters 2000] [--skip-torch] [--json]
+//   node --single-threaded-gc --import tsx bench/charlm-vs-torch.ts [--data file] [--iters 2000] [--skip-torch] [--json]
 // PyTorch runs with 2 OpenBLAS threads (OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=1), as measured
 // for the peer (val loss 1.890 in 161 s). The fathom run is recorded in the workspace's store.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Store, resolveWorkspace } from '../src/store/index.js';
+import { gcMode } from '../src/tensor/index.js';
 import { runTorchCharLm, trainCharLm } from '../src/train/index.js';
 import type { PeerResult } from '../src/train/index.js';
 
@@ -32,7 +33,7 @@ try {
 } finally {
   store.close();
 }
-const ours = { val_loss: fathom.valLoss, wall_s: fathom.result.elapsed, run: fathom.result.runId, vocab: fathom.vocab, params: fathom.result.parameters };
+const ours = { val_loss: fathom.valLoss, wall_s: fathom.result.elapsed, run: fathom.result.runId, vocab: fathom.vocab, params: fathom.result.parameters, gc: gcMode() };
 
 const torch: PeerResult = args.includes('--skip-torch') ? { skipped: '--skip-torch' } : runTorchCharLm(peer, data, iters);
 

@@ -2,6 +2,7 @@
 //   node --import tsx bench/train-step-vs-torch.ts [--arch gpt2|llama] [--rounds 3] [--steps 10] [--json]
 // The peer is ../shared/bench/torch_gpt.py run with its best threading on 2 cores
 // (OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=1, --threads 1); Debian's python3-torch must be installed.
+// fathom runs as the fathom command does, with node --single-threaded-gc (README: the tensor engine).
 // Rounds alternate fathom and PyTorch so that a busy machine slows both alike; each side's best
 // median step over the rounds is compared.
 import { spawnSync } from 'node:child_process';
@@ -43,7 +44,7 @@ function runJson(cmd: string, argv: readonly string[], env: Record<string, strin
 const fathomRuns: Record<string, unknown>[] = [];
 const torchRuns: Record<string, unknown>[] = [];
 for (let i = 0; i < rounds; i++) {
-  fathomRuns.push(runJson(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--quiet', '--json', 'bench', 'train-step', '--arch', arch, '--dim', '256', ...shape], {}));
+  fathomRuns.push(runJson(process.execPath, ['--single-threaded-gc', '--import', 'tsx', 'src/cli/main.ts', '--quiet', '--json', 'bench', 'train-step', '--arch', arch, '--dim', '256', ...shape], {}));
   torchRuns.push(runJson(python, [peer, '--arch', arch, '--d', '256', '--threads', '1', '--json', ...shape], { OPENBLAS_NUM_THREADS: '2', OMP_NUM_THREADS: '1' }));
   process.stderr.write(`round ${i + 1}/${rounds}: fathom ${Number(fathomRuns.at(-1)!.tokens_per_s).toFixed(0)} tok/s, torch ${Number(torchRuns.at(-1)!.tokens_per_s).toFixed(0)} tok/s\n`);
 }
@@ -53,7 +54,7 @@ const t = best(torchRuns);
 const ratio = Number(f.tokens_per_s) / Number(t.tokens_per_s);
 const summary = {
   arch, rounds,
-  fathom: { tokens_per_s: f.tokens_per_s, step_ms_median: f.step_ms_median, backend: f.backend, blas: f.blas, threads: f.threads, loss: f.loss },
+  fathom: { tokens_per_s: f.tokens_per_s, step_ms_median: f.step_ms_median, backend: f.backend, blas: f.blas, threads: f.threads, gc: f.gc, loss: f.loss },
   torch: { tokens_per_s: t.tokens_per_s, step_ms_median: t.step_ms_median, version: t.version, threads: t.threads, openblas_threads: t.openblas_threads, loss: t.loss },
   ratio,
 };

@@ -31,6 +31,17 @@ describe('package', () => {
     assert.equal(r.out.trim(), JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')).version);
   });
 
+  it('the executable runs with single-threaded GC (its shebang); plain `node main.js` keeps V8\'s default, and doctor tells which', { skip }, () => {
+    const gc = (cmd: string, args: readonly string[]): string => {
+      const r = spawnSync(cmd, [...args, 'doctor', '--json'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+      assert.equal(r.status, 0, r.stderr);
+      return (JSON.parse(r.stdout) as { engine: { gc: string } }).engine.gc;
+    };
+    assert.equal(gc(`${ROOT}/dist/cli/main.js`, []), 'single-threaded');
+    assert.equal(gc(process.execPath, ['dist/cli/main.js']), 'concurrent');
+    assert.equal(gc(process.execPath, ['--single-threaded-gc', 'dist/cli/main.js']), 'single-threaded');
+  });
+
   it('exits quietly when its output pipe closes early (`… | head`)', { skip }, async () => {
     const child = spawn(process.execPath, ['dist/cli/main.js', 'plan', '--model', 'gpt3-175b', '--cluster', 'perlmutter', '--gpus', '4096', '--top', '455', '--json'], { cwd: ROOT });
     let stderr = '';

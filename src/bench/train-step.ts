@@ -4,7 +4,7 @@
 import { UsageError } from '../errors.js';
 import { Transformer, countParameters } from '../models/index.js';
 import { AdamW } from '../optim/index.js';
-import { Rng, backendStatus, indices, profileReport, resetProfile } from '../tensor/index.js';
+import { Rng, backendStatus, gcMode, indices, profileReport, resetProfile } from '../tensor/index.js';
 import type { ProfileRow } from '../tensor/index.js';
 import { nativeStatus } from '../tensor/native/index.js';
 
@@ -32,6 +32,8 @@ export interface TrainStepResult {
   backend: string;
   blas: string | null;
   threads: number | null;
+  /** V8's collector in the benchmark's process (`node --single-threaded-gc`, as the fathom command runs, or concurrent). */
+  gc: 'single-threaded' | 'concurrent';
   arch: 'gpt2' | 'llama';
   layers: number; dim: number; heads: number; ctx: number; vocab: number; batch: number;
   params: number;
@@ -93,10 +95,12 @@ export function runTrainStepBench(options: TrainStepOptions): TrainStepResult {
   const native = nativeStatus();
   const backend = backendStatus().active;
   const profile = profileReport();
+  resetProfile(); // reported in the result, not again at exit
   return {
     engine: 'fathom', backend,
     blas: backend === 'native' ? native.blas : null,
     threads: backend === 'native' ? native.threads : null,
+    gc: gcMode(),
     arch, layers, dim, heads, ctx, vocab, batch,
     params: countParameters(model) + (arch === 'gpt2' ? ctx * dim : 0),
     step_ms_median: median, step_ms_min: times[0]!, tokens_per_s: tokens / (median / 1000), gflops: flops / (median / 1000) / 1e9, loss,

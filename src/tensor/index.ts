@@ -16,7 +16,7 @@ export type * from './op-attrs.js';
 export * from './ops/index.js';
 export { sizeOf, fmtShape, broadcastShapes } from './shape.js';
 export { Rng } from './rng.js';
-export { memoryStatus } from './memory.js';
+export { memoryStatus, gcMode } from './memory.js';
 export { recycleStatus } from './recycle.js';
 import { loadNativeBackend } from './load-native.js';
 

@@ -259,7 +259,11 @@ export function runKernel<N extends OpName>(name: N, inputs: readonly TensorData
 
 export interface ProfileRow { op: string; backend: string; calls: number; ms: number }
 
-/** Per-op kernel time since start (or the last reset), slowest first. Empty unless FATHOM_PROFILE=1. */
+/**
+ * Per-op kernel time since start (or the last reset), slowest first. Empty unless FATHOM_PROFILE=1.
+ * Whatever is left at exit is printed to stderr; a caller that reports the rows itself calls
+ * resetProfile() afterwards so they are not printed twice.
+ */
 export function profileReport(): ProfileRow[] {
   return [...profile.entries()]
     .map(([k, v]) => {
@@ -276,6 +280,7 @@ export function resetProfile(): void {
 if (profiling) {
   process.on('exit', () => {
     const rows = profileReport();
+    if (rows.length === 0) return; // nothing ran since a caller took the profile (resetProfile)
     const total = rows.reduce((s, r) => s + r.ms, 0);
     const lines = rows.map((r) => `${r.op.padEnd(22)} ${r.backend.padEnd(10)} ${String(r.calls).padStart(8)} ${r.ms.toFixed(1).padStart(10)} ms ${((100 * r.ms) / (total || 1)).toFixed(1).padStart(5)}%`);
     process.stderr.write(`fathom profile (kernel time per op)\n${lines.join('\n')}\n${'total'.padEnd(42)} ${total.toFixed(1).padStart(10)} ms\n`);

@@ -79,7 +79,7 @@ function defineTrainStep(parent: Command): void {
 
 function render(r: TrainStepResult): string {
   const lines = [
-    `fathom ${r.backend}${r.blas ? ` (${r.blas}, ${r.threads} threads)` : ''} arch=${r.arch} L=${r.layers} d=${r.dim} h=${r.heads} T=${r.ctx} V=${r.vocab} B=${r.batch} params=${(r.params / 1e6).toFixed(2)}M`,
+    `fathom ${r.backend}${r.blas ? ` (${r.blas}, ${r.threads} threads)` : ''}, ${r.gc} GC, arch=${r.arch} L=${r.layers} d=${r.dim} h=${r.heads} T=${r.ctx} V=${r.vocab} B=${r.batch} params=${(r.params / 1e6).toFixed(2)}M`,
     `step median ${r.step_ms_median.toFixed(1)} ms (min ${r.step_ms_min.toFixed(1)}) -> ${r.tokens_per_s.toFixed(0)} tokens/s, ~${r.gflops.toFixed(1)} GFLOP/s, loss=${r.loss.toFixed(3)}`,
   ];
   if (r.profile) {
