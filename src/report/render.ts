@@ -2,9 +2,7 @@
 // `renderer: 'none'` writes SVG markup without a DOM or a canvas. Text is measured by vega's
 // estimate (0.8 em a character) since no canvas package is installed; layout is a little loose.
 
-import { compile } from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
-import { View, Warn, loader, logger, parse } from 'vega';
 import type { Loader } from 'vega';
 import { FathomError } from '../errors.js';
 import type { Plot } from './plot.js';
@@ -18,7 +16,7 @@ export interface RenderedPlot {
 
 /** A loader that refuses every URL and file and records what was asked for: a plot draws only
  * the data inside its spec (vega itself would only warn and draw an empty plot). */
-function offlineLoader(asked: string[]): Loader {
+function offlineLoader(loader: () => Loader, asked: string[]): Loader {
   const refuse = (uri: string): Promise<never> => {
     asked.push(uri);
     return Promise.reject(new Error(`fathom plots load nothing (${uri})`));
@@ -33,6 +31,9 @@ function offlineLoader(asked: string[]): Loader {
  */
 export async function renderPlot(plot: Plot | TopLevelSpec): Promise<RenderedPlot> {
   const spec = isPlot(plot) ? plot.spec : plot;
+  // Loaded on first use: vega and vega-lite hold ≈ 10 MB of V8 heap, which every full collection
+  // of a training run would otherwise mark again (the fathom command loads all its commands).
+  const [{ View, Warn, loader, logger, parse }, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const warnings: string[] = [];
   const errors: string[] = [];
   // Errors are collected, not thrown from the handler, so vega finishes its pulse cleanly.
@@ -47,7 +48,7 @@ export async function renderPlot(plot: Plot | TopLevelSpec): Promise<RenderedPlo
     throw new FathomError(`renderPlot: vega-lite could not compile the spec: ${(error as Error).message}`, 'check the spec against the vega-lite docs', { cause: error });
   }
   const asked: string[] = [];
-  const view = new View(runtime, { renderer: 'none', logger: log, logLevel: Warn, loader: offlineLoader(asked) });
+  const view = new View(runtime, { renderer: 'none', logger: log, logLevel: Warn, loader: offlineLoader(loader, asked) });
   try {
     const svg = await view.toSVG();
     if (asked.length > 0) {

@@ -104,7 +104,6 @@ function trimIfDue(now: number): void {
   trims++;
 }
 
-/** What the reclaimer is doing, for `fathom doctor` and tests. */
 /**
  * How V8 collects in this process: 'single-threaded' under `node --single-threaded-gc` (as the
  * fathom command runs), else 'concurrent' (background marking and sweeping threads, which share
@@ -114,6 +113,7 @@ export function gcMode(): 'single-threaded' | 'concurrent' {
   return process.execArgv.includes('--single-threaded-gc') ? 'single-threaded' : 'concurrent';
 }
 
+/** What the reclaimer is doing, for `fathom doctor` and tests. */
 export function memoryStatus(): { enabled: boolean; budgetBytes: number; liveBytes: number; minorCollections: number; fullCollections: number; heapTrims: number } {
   return { enabled: gc !== null && process.env.FATHOM_GC !== 'off', budgetBytes: budget, liveBytes: Number.isFinite(floorMajor) ? floorMajor : 0, minorCollections: minor, fullCollections: major, heapTrims: trims };
 }

@@ -1,6 +1,6 @@
 // Anthropic's Messages API through the official SDK (its own retries off; the request layer
 // retries). System messages become the `system` field; the API offers no log-probabilities.
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
 import { ConfigError } from '../../errors.js';
 import { ProviderFailure, classifyTransport, kindOfStatus, parseRetryAfter } from '../failure.js';
@@ -14,7 +14,13 @@ export const anthropicShape = {
   defaultMaxTokens: z.number().int().positive().default(1024).describe('max_tokens when a request sets none (the API requires one)'),
 };
 
-function failureOf(err: unknown, signal: AbortSignal): ProviderFailure {
+type Sdk = typeof Anthropic;
+// Loaded at a provider's first request: the client library is ≈ 6 MB of V8 heap, which commands
+// that call no model (training) would otherwise carry through every full collection.
+let sdk: Promise<Sdk> | undefined;
+const loadSdk = (): Promise<Sdk> => (sdk ??= import('@anthropic-ai/sdk').then((m) => m.default));
+
+function failureOf(err: unknown, signal: AbortSignal, Anthropic: Sdk): ProviderFailure {
   if (err instanceof ProviderFailure) return err;
   if (err instanceof Anthropic.APIUserAbortError || signal.aborted) return new ProviderFailure('timeout', 'no response within the request timeout');
   if (err instanceof Anthropic.APIConnectionTimeoutError) return new ProviderFailure('timeout', err.message);
@@ -34,7 +40,9 @@ export function anthropicProvider(name: string, o: z.output<z.ZodObject<typeof a
   const apiKey = o.apiKey ?? process.env[o.apiKeyEnv];
   const baseURL = o.baseUrl ?? process.env.ANTHROPIC_BASE_URL;
   if (!apiKey) throw new ConfigError(`provider "${name}" (anthropic): no API key ($${o.apiKeyEnv} is unset)`, `set ${o.apiKeyEnv} or give apiKey in the providers file`);
-  const client = new Anthropic({ apiKey, ...(baseURL ? { baseURL } : {}), maxRetries: 0, timeout: 24 * 3600_000 });
+  let connected: Promise<{ Sdk: Sdk; client: Anthropic }> | undefined;
+  const connect = (): Promise<{ Sdk: Sdk; client: Anthropic }> =>
+    (connected ??= loadSdk().then((Sdk) => ({ Sdk, client: new Sdk({ apiKey, ...(baseURL ? { baseURL } : {}), maxRetries: 0, timeout: 24 * 3600_000 }) })));
   return {
     name,
     type: 'anthropic',
@@ -43,6 +51,7 @@ export function anthropicProvider(name: string, o: z.output<z.ZodObject<typeof a
       const p = request.params ?? {};
       const system = request.messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
       const messages = request.messages.filter((m) => m.role !== 'system').map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content }));
+      const { Sdk, client } = await connect();
       let res: Anthropic.Messages.Message;
       try {
         res = await client.messages.create({
@@ -55,7 +64,7 @@ export function anthropicProvider(name: string, o: z.output<z.ZodObject<typeof a
           ...(p.stop === undefined ? {} : { stop_sequences: p.stop }),
         }, { signal, maxRetries: 0 });
       } catch (err) {
-        throw failureOf(err, signal);
+        throw failureOf(err, signal, Sdk);
       }
       if (!res || !Array.isArray(res.content)) throw new ProviderFailure('bad_response', 'the response has no content blocks', { retryable: false });
       const text = res.content.map((b) => (b.type === 'text' ? b.text : '')).join('');

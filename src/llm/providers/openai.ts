@@ -1,7 +1,7 @@
 // OpenAI-compatible chat completions through the official `openai` client: OpenAI itself, vLLM,
 // SGLang, llama.cpp's server, Ollama, `fathom serve` — any base URL. The client's own retries are
 // off (the request layer retries, with accounting); its errors are classified for that layer.
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { z } from 'zod';
 import { ConfigError } from '../../errors.js';
 import { ProviderFailure, classifyTransport, kindOfStatus, parseRetryAfter } from '../failure.js';
@@ -24,7 +24,13 @@ function finishReason(reason: string | null | undefined, refusal: string | null 
   return 'other';
 }
 
-function failureOf(err: unknown, signal: AbortSignal): ProviderFailure {
+type Sdk = typeof OpenAI;
+// Loaded at a provider's first request: the client library is ≈ 3 MB of V8 heap, which commands
+// that call no model (training) would otherwise carry through every full collection.
+let sdk: Promise<Sdk> | undefined;
+const loadSdk = (): Promise<Sdk> => (sdk ??= import('openai').then((m) => m.default));
+
+function failureOf(err: unknown, signal: AbortSignal, OpenAI: Sdk): ProviderFailure {
   if (err instanceof ProviderFailure) return err;
   if (err instanceof OpenAI.APIUserAbortError || signal.aborted) return new ProviderFailure('timeout', 'no response within the request timeout');
   if (err instanceof OpenAI.APIConnectionTimeoutError) return new ProviderFailure('timeout', err.message);
@@ -63,13 +69,18 @@ export function openaiProvider(name: string, o: z.output<z.ZodObject<typeof open
     throw new ConfigError(`provider "${name}" (openai): no API key ($${o.apiKeyEnv} is unset) and no base URL`, `set ${o.apiKeyEnv}, or give baseUrl (or OPENAI_BASE_URL) for a local server`);
   }
   // Local servers take any key; the client insists on one.
-  const client = new OpenAI({
-    apiKey: apiKey || 'no-key', ...(baseURL ? { baseURL } : {}), maxRetries: 0, timeout: 24 * 3600_000, fetch: keepAliveFetch(),
-    ...(o.headers ? { defaultHeaders: o.headers } : {}),
-  });
+  let connected: Promise<{ Sdk: Sdk; client: OpenAI }> | undefined;
+  const connect = (): Promise<{ Sdk: Sdk; client: OpenAI }> => (connected ??= loadSdk().then((Sdk) => ({
+    Sdk,
+    client: new Sdk({
+      apiKey: apiKey || 'no-key', ...(baseURL ? { baseURL } : {}), maxRetries: 0, timeout: 24 * 3600_000, fetch: keepAliveFetch(),
+      ...(o.headers ? { defaultHeaders: o.headers } : {}),
+    }),
+  })));
   /** A raw completion (/v1/completions); with `echo`, the prompt's token log-probabilities too. */
   async function complete(request: GenerateRequest, prompt: string, signal: AbortSignal, fetchOptions: NonNullable<OpenAI.RequestOptions['fetchOptions']>): Promise<Generation> {
     const p = request.params ?? {};
+    const { Sdk, client } = await connect();
     let res: OpenAI.Completions.Completion;
     try {
       res = await client.completions.create({
@@ -80,7 +91,7 @@ export function openaiProvider(name: string, o: z.output<z.ZodObject<typeof open
         ...(p.logprobs || p.echo ? { logprobs: Math.max(1, p.topLogprobs ?? 1) } : {}),
       }, { signal, maxRetries: 0, fetchOptions });
     } catch (err) {
-      throw failureOf(err, signal);
+      throw failureOf(err, signal, Sdk);
     }
     const choice = firstChoice(res);
     const full = choice.text ?? '';
@@ -115,6 +126,7 @@ export function openaiProvider(name: string, o: z.output<z.ZodObject<typeof open
       if (wire) wire.sent = false;
       const fetchOptions = (wire ? { [WIRE_MARK]: wire } : {}) as NonNullable<OpenAI.RequestOptions['fetchOptions']>;
       if (request.prompt !== undefined) return complete(request, request.prompt, signal, fetchOptions);
+      const { Sdk, client } = await connect();
       let res: OpenAI.Chat.Completions.ChatCompletion;
       try {
         res = await client.chat.completions.create({
@@ -124,7 +136,7 @@ export function openaiProvider(name: string, o: z.output<z.ZodObject<typeof open
           ...(p.logprobs ? { logprobs: true, ...(p.topLogprobs === undefined ? {} : { top_logprobs: p.topLogprobs }) } : {}),
         }, { signal, maxRetries: 0, fetchOptions });
       } catch (err) {
-        throw failureOf(err, signal);
+        throw failureOf(err, signal, Sdk);
       }
       const choice = firstChoice(res);
       const message = choice.message as { content?: string | null; refusal?: string | null } | undefined;
