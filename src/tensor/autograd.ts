@@ -8,7 +8,7 @@ import type { OpAttrs, OpName } from './op-attrs.js';
 import { fmtShape, sameShape } from './shape.js';
 import { Tensor } from './tensor.js';
 import { reclaimIfNeeded } from './memory.js';
-import { beginBackwardPass, endBackwardPass, isRecyclable, releaseBuffer } from './recycle.js';
+import { allocationMark, beginBackwardPass, endBackwardPass, isFreshSince, isRecyclable, releaseActivation, releaseBuffer, trackActivations } from './recycle.js';
 
 /** One recorded op application. */
 export interface Node {
@@ -55,6 +55,7 @@ export function apply<N extends OpName>(spec: OpSpec<N>, inputs: readonly Tensor
       }
     }
   }
+  const mark = allocationMark();
   const raw = runKernel(spec.name, inputs, attrs);
   const outputs = new Array<Tensor>(raw.length);
   for (let i = 0; i < raw.length; i++) outputs[i] = Tensor.fromData(raw[i]!);
@@ -66,10 +67,56 @@ export function apply<N extends OpName>(spec: OpSpec<N>, inputs: readonly Tensor
       for (const o of outputs) {
         o.requiresGrad = true;
         o.node = node;
+        if (isFreshSince(o.data, mark)) {
+          ownsStorage.add(o);
+          sharers.set(o.data.buffer, [o]);
+          continue;
+        }
+        sharers.get(o.data.buffer)?.push(o);
       }
+      return outputs;
     }
   }
+  for (const o of outputs) sharers.get(o.data.buffer)?.push(o); // views of activations made off the tape
   return outputs;
+}
+
+/** Tape tensors whose storage their own op allocated (not views or pass-throughs of an input). */
+const ownsStorage = new WeakSet<Tensor>();
+/** Every tensor an op made over an activation's storage (the activation, its views), by storage. */
+const sharers = new WeakMap<ArrayBufferLike, Tensor[]>();
+
+function releasedError(t: Tensor, op: string): FathomError {
+  return new FathomError(
+    `this ${fmtShape(t.shape)} activation (made by '${op}') was freed by backward({ freeActivations: true }), and its storage now holds other data`,
+    'read what you need from activations before backward(), or call backward() without freeActivations',
+  );
+}
+
+/** @internal tensor.ts: `t` shares the storage of its source (detach()). */
+export function noteSharer(t: Tensor): void {
+  sharers.get(t.data.buffer)?.push(t);
+}
+
+/** The op that made each released tensor, for the error (its node is freed by then). */
+const releasedBy = new WeakMap<Tensor, string>();
+// One getter shared by all released tensors: a closure per tensor would give each its own hidden
+// class, and V8's heap grew by 8 MB per 1,000 steps of a tiny model that way.
+const releasedData = {
+  configurable: true,
+  enumerable: true,
+  get(this: Tensor): never {
+    throw releasedError(this, releasedBy.get(this) ?? 'an op');
+  },
+};
+
+/** Makes every later read of the data of the tensors over `buffer` throw (it went back to the pool). */
+function poisonSharers(buffer: ArrayBufferLike): void {
+  for (const t of sharers.get(buffer) ?? []) {
+    releasedBy.set(t, t.node?.op ?? 'an op without gradient');
+    Object.defineProperty(t, 'data', releasedData);
+  }
+  sharers.delete(buffer);
 }
 
 /** Nodes reachable from `root`, inputs before the nodes that consume them. */
@@ -114,7 +161,11 @@ function accumulateLeaf(leaf: Tensor, g: Tensor): void {
 }
 
 /** See `Tensor.backward`. */
-export function backward(root: Tensor, seed: Tensor | undefined, retainGraph: boolean): void {
+export function backward(root: Tensor, seed: Tensor | undefined, retainGraph: boolean, freeActivations = false): void {
+  if (freeActivations && retainGraph) {
+    throw new FathomError('backward: freeActivations releases the graph\'s storage, so it cannot be combined with retainGraph', 'drop one of the two options');
+  }
+  if (freeActivations) trackActivations(); // from the next forward pass on (the first frees nothing)
   if (!root.requiresGrad) {
     throw new FathomError('backward: this tensor does not require a gradient', 'mark an input with requireGrad() (or use Parameters) and do not compute it under noGrad()');
   }
@@ -151,6 +202,8 @@ export function backward(root: Tensor, seed: Tensor | undefined, retainGraph: bo
     }
     dead.length = 0;
   };
+  // With freeActivations: the activations' storage released so far (poisoned at the end).
+  const releasedStorage: ArrayBufferLike[] = [];
   beginBackwardPass();
   try {
     noGrad(() => {
@@ -189,6 +242,13 @@ export function backward(root: Tensor, seed: Tensor | undefined, retainGraph: bo
           }
         }
         if (!retainGraph) {
+          if (freeActivations) {
+            // Every node that reads this node's outputs (views included) comes later in
+            // topological order, so it has run: the storage is free once this rule has.
+            for (const o of node.outputs) {
+              if (ownsStorage.has(o) && o.data.buffer !== root.data.buffer && releaseActivation(o.data)) releasedStorage.push(o.data.buffer);
+            }
+          }
           node.freed = true;
           node.inputs = [];
           node.outputs = [];
@@ -198,6 +258,7 @@ export function backward(root: Tensor, seed: Tensor | undefined, retainGraph: bo
     });
   } finally {
     endBackwardPass();
+    for (const buffer of releasedStorage) poisonSharers(buffer);
   }
   reclaimIfNeeded();
 }

@@ -3,7 +3,7 @@
 // tries to load the native backend, which registers its own kernels.
 export * from './types.js';
 export { Tensor, tensor, full, zeros, ones, scalar, arange, zerosLike, onesLike } from './tensor.js';
-export type { NestedArray, CreateOptions } from './tensor.js';
+export type { NestedArray, CreateOptions, BackwardOptions } from './tensor.js';
 export { IndexTensor, indices } from './index-tensor.js';
 export { noGrad, isGradEnabled } from './autograd.js';
 export {

@@ -1,7 +1,7 @@
 // The Tensor: a shape, a float dtype and contiguous row-major storage, plus the autograd fields
 // (requiresGrad, grad, the node that produced it). Reshapes and contiguous slices share storage.
 import { DTypeError, FathomError, ShapeError } from '../errors.js';
-import { backward } from './autograd.js';
+import { backward, noteSharer } from './autograd.js';
 import type { Node } from './autograd.js';
 import { fmtShape, sizeOf } from './shape.js';
 import { allocate, arrayType } from './types.js';
@@ -9,6 +9,14 @@ import type { DType, FloatArray, TensorData } from './types.js';
 
 /** A nested array of numbers, as accepted by `tensor()` and returned by `toNested()`. */
 export type NestedArray = number | readonly NestedArray[];
+
+/** Options of `Tensor.backward`. */
+export interface BackwardOptions {
+  /** Keep the graph for another backward() through it. */
+  retainGraph?: boolean;
+  /** Hand the activations' storage back for reuse (see `Tensor.backward`). */
+  freeActivations?: boolean;
+}
 
 export class Tensor implements TensorData {
   readonly shape: readonly number[];
@@ -79,14 +87,25 @@ export class Tensor implements TensorData {
   /**
    * Reverse-mode autodiff from this tensor. A scalar seeds with 1; otherwise pass the gradient.
    * Gradients accumulate into `.grad` of every leaf that requires one; the graph is freed after.
+   * `freeActivations` also hands the storage of the graph's activations (the outputs of its ops,
+   * except this tensor) back for the next forward pass to reuse, which makes training steps
+   * faster (src/tensor/recycle.ts); those tensors, and their views and detached copies, then
+   * throw when read. Copy what you need (clone(), item(), toArray()) before calling it. The
+   * bookkeeping starts with the first such call, so that call itself frees nothing.
    */
-  backward(grad?: Tensor, options: { retainGraph?: boolean } = {}): void {
-    backward(this, grad, options.retainGraph ?? false);
+  backward(options?: BackwardOptions): void;
+  backward(grad: Tensor | undefined, options?: BackwardOptions): void;
+  backward(gradOrOptions?: Tensor | BackwardOptions, maybeOptions: BackwardOptions = {}): void {
+    const grad = gradOrOptions instanceof Tensor ? gradOrOptions : undefined;
+    const options = gradOrOptions instanceof Tensor || gradOrOptions === undefined ? maybeOptions : gradOrOptions;
+    backward(this, grad, options.retainGraph ?? false, options.freeActivations ?? false);
   }
 
   /** The same data, cut from the graph (shares storage). */
   detach(): Tensor {
-    return new Tensor(this.data, this.shape);
+    const t = new Tensor(this.data, this.shape);
+    noteSharer(t); // so backward({ freeActivations }) poisons it with its source
+    return t;
   }
 
   /** A deep copy of the data, cut from the graph. */

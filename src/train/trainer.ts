@@ -161,8 +161,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         const y = indices(targets, [B, ctx]);
         const lossWeights = config.goldfish.strategy === 'off' ? undefined : goldfishWeights(targets, B, ctx, config);
         const { loss } = model.forward(indices(inputs, [B, ctx]), { targets: y, ...(lossWeights ? { lossWeights } : {}) });
-        (accumulate > 1 ? mul(loss!, 1 / accumulate) : loss!).backward();
         lossSum += loss!.item();
+        // The step's activations go back to the pool for the next forward pass (nothing reads them later).
+        (accumulate > 1 ? mul(loss!, 1 / accumulate) : loss!).backward({ freeActivations: true });
       }
       const gradNorm = o.clip > 0 ? clipGradNorm(flat, o.clip) : flat.gradNorm();
       optimizer.step();

@@ -20,9 +20,9 @@ interface ChildResult { rss: Record<string, number>; parts: Record<string, Parts
 
 const mb = (p: Parts): string => Object.entries(p).map(([k, v]) => `${k} ${(v / 1e6).toFixed(1)}`).join(', ');
 
-function train(arch: string, backend: string): Promise<ChildResult> {
+function train(arch: string, backend: string, backward: 'plain' | 'free' = 'plain'): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', child, '2000', '200,2000', arch], {
+    const p = spawn(process.execPath, ['--import', 'tsx', child, '2000', '200,2000', arch, backward], {
       env: { ...process.env, FATHOM_BACKEND: backend },
     });
     let out = '', err = '';
@@ -33,9 +33,13 @@ function train(arch: string, backend: string): Promise<ChildResult> {
   });
 }
 
-// The children run concurrently; each test awaits its own. On an idle 2-core machine all four
+// The children run concurrently; each test awaits its own. On an idle 2-core machine all five
 // finish in ≈ 30 s; the timeout leaves room for a machine shared with other work.
-const runs = new Map(['gpt2', 'llama'].flatMap((a) => backends.map((b) => [`${a} on ${b}`, train(a, b)] as const)));
+// The last one calls backward({ freeActivations: true }), as fathom's trainer does.
+const runs = new Map([
+  ...['gpt2', 'llama'].flatMap((a) => backends.map((b) => [`${a} on ${b}`, train(a, b)] as const)),
+  ...(backends.includes('native') ? [['gpt2 on native with freeActivations', train('gpt2', 'native', 'free')] as const] : []),
+]);
 
 for (const [name, run] of runs) {
   test(`${name}: resident set after 2,000 training steps is within 5% of that after 200`, { timeout: 180_000 }, async (t) => {

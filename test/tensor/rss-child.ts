@@ -10,6 +10,7 @@ import { Rng, indices } from '../../src/tensor/index.js';
 const steps = Number(process.argv[2] ?? 2000);
 const marks = (process.argv[3] ?? '200,2000').split(',').map(Number);
 const arch = (process.argv[4] ?? 'gpt2') as 'gpt2' | 'llama';
+const freeActivations = process.argv[5] === 'free'; // as fathom's trainer calls backward
 const model = new Transformer({ arch, vocabSize: 64, contextLength: 16, dim: 32, layers: 2, heads: 2, seed: 1 });
 const opt = new AdamW(model.namedParameters(), { lr: 1e-3 });
 const rng = new Rng(2);
@@ -34,9 +35,9 @@ for (let step = 1; step <= steps; step++) {
   const targets = indices(Int32Array.from({ length: B * T }, () => rng.int(64)), [B, T]);
   opt.zeroGrad();
   const { loss } = model.forward(ids, { targets });
-  loss!.backward();
-  opt.step();
   losses += loss!.item();
+  loss!.backward({ freeActivations });
+  opt.step();
   for (const m of marks) if (step > m - 101 && step <= m) (samples[m] ??= []).push(sample());
 }
 const median = (xs: number[]): number => xs.sort((a, b) => a - b)[xs.length >> 1]!;
