@@ -4,9 +4,12 @@
 // it times the three GEMMs of a step — forward y = x·Wᵀ, input gradient dX = dY·W and weight
 // gradient dW = dYᵀ·X — with both kernels as adjacent calls in alternating order, and prints each
 // kernel's GFLOP/s and the median ratio of own/OpenBLAS times (< 1: fathom's kernel is faster).
-// Measured on 2 cores: fathom's kernel is 6–16% faster for k ≤ 256 without transA, OpenBLAS
-// 14–21% faster for every dW (transA); switching kernels by shape did not move a whole train step
-// beyond its run-to-run spread, so fathom's matmul always uses OpenBLAS when it is there.
+// Measured on a 2-core AVX2 machine: fathom's kernel is 6–16% faster for k ≤ 256 without transA,
+// OpenBLAS 14–21% faster for every dW (transA); switching kernels by shape did not move a whole
+// train step beyond its run-to-run spread, so fathom's matmul always uses OpenBLAS when it is
+// there. On a 2-core AVX-512 machine (OpenBLAS's SKYLAKEX kernels) fathom's AVX2 kernel takes
+// 1.22–1.58× OpenBLAS's time on every shape.
+import { median, timePairs } from '../src/bench/gemm.js';
 import { nativeStatus, requireNative } from '../src/tensor/native/index.js';
 import { output } from '../src/tensor/native/util.js';
 
@@ -30,12 +33,6 @@ for (const [layer, K, O] of [['qkv', dim, 3 * dim], ['attn out', dim, dim], ['ml
   shapes.push({ layer, pass: 'dW', ta: true, tb: false, m: O, n: K, k: rows });
 }
 
-const seconds = (f: () => void): number => {
-  const t0 = process.hrtime.bigint();
-  f();
-  return Number(process.hrtime.bigint() - t0) / 1e9;
-};
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const fill = (n: number): Float32Array => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.7));
 
 const results = shapes.map((s) => {
@@ -47,20 +44,7 @@ const results = shapes.map((s) => {
     blas();
     own();
   }
-  const tb: number[] = [], to: number[] = [], ratio: number[] = [];
-  for (let i = 0; i < pairs; i++) {
-    let x: number, y: number;
-    if (i % 2) {
-      x = seconds(blas);
-      y = seconds(own);
-    } else {
-      y = seconds(own);
-      x = seconds(blas);
-    }
-    tb.push(x);
-    to.push(y);
-    ratio.push(y / x);
-  }
+  const { a: tb, b: to, ratios: ratio } = timePairs(blas, own, pairs);
   const gflops = (t: number) => (2 * s.m * s.n * s.k) / t / 1e9;
   return { ...s, blasGflops: gflops(median(tb)), ownGflops: gflops(median(to)), ownOverBlas: median(ratio) };
 });

@@ -59,7 +59,7 @@ export interface GemmBenchResult {
   rows: GemmBenchRow[];
 }
 
-function seconds(fn: () => void): number {
+export function seconds(fn: () => void): number {
   const t0 = process.hrtime.bigint();
   fn();
   return Number(process.hrtime.bigint() - t0) / 1e9;
@@ -70,7 +70,29 @@ function quantile(xs: readonly number[], q: number): number {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 }
 
-const median = (xs: readonly number[]): number => quantile(xs, 0.5);
+export const median = (xs: readonly number[]): number => quantile(xs, 0.5);
+
+/**
+ * Times `a` and `b` as `pairs` adjacent calls, alternating which goes first, so drift that spans
+ * a pair cancels: each side's seconds per call, and each pair's ratio (b's time / a's).
+ */
+export function timePairs(a: () => void, b: () => void, pairs: number): { a: number[]; b: number[]; ratios: number[] } {
+  const out = { a: [] as number[], b: [] as number[], ratios: [] as number[] };
+  for (let r = 0; r < pairs; r++) {
+    let ta: number, tb: number;
+    if (r % 2 === 0) {
+      ta = seconds(a);
+      tb = seconds(b);
+    } else {
+      tb = seconds(b);
+      ta = seconds(a);
+    }
+    out.a.push(ta);
+    out.b.push(tb);
+    out.ratios.push(tb / ta);
+  }
+  return out;
+}
 
 /** Times `fn` alone: ≥ `minCalls` calls and ≈ `budget` seconds (at most 1,000 calls); the median call. */
 function medianTime(fn: () => void, budget: number, minCalls: number): number {
@@ -108,20 +130,7 @@ export function runGemmBench(options: GemmBenchOptions): GemmBenchResult {
       rival();
     }
     const pairs = options.repeats ?? Math.min(1000, Math.max(15, Math.round(1 / perCall)));
-    const tensorTimes: number[] = [], rivalTimes: number[] = [], ratios: number[] = [];
-    for (let r = 0; r < pairs; r++) {
-      let t: number, d: number;
-      if (r % 2 === 0) {
-        t = seconds(viaTensor);
-        d = seconds(rival);
-      } else {
-        d = seconds(rival);
-        t = seconds(viaTensor);
-      }
-      tensorTimes.push(t);
-      rivalTimes.push(d);
-      ratios.push(d / t);
-    }
+    const { a: tensorTimes, b: rivalTimes, ratios } = timePairs(viaTensor, rival, pairs);
     const rate = (time: number) => flops / time / 1e9;
     const budget = Math.min(0.5, pairs * perCall / 2);
     rows.push({
