@@ -67,12 +67,8 @@ export function apply<N extends OpName>(spec: OpSpec<N>, inputs: readonly Tensor
       for (const o of outputs) {
         o.requiresGrad = true;
         o.node = node;
-        if (isFreshSince(o.data, mark)) {
-          ownsStorage.add(o);
-          sharers.set(o.data.buffer, [o]);
-          continue;
-        }
-        sharers.get(o.data.buffer)?.push(o);
+        if (isFreshSince(o.data, mark)) sharers.set(o.data.buffer, [o]); // o owns its storage
+        else sharers.get(o.data.buffer)?.push(o);
       }
       return outputs;
     }
@@ -81,10 +77,12 @@ export function apply<N extends OpName>(spec: OpSpec<N>, inputs: readonly Tensor
   return outputs;
 }
 
-/** Tape tensors whose storage their own op allocated (not views or pass-throughs of an input). */
-const ownsStorage = new WeakSet<Tensor>();
-/** Every tensor an op made over an activation's storage (the activation, its views), by storage. */
+/**
+ * Every tensor over an activation's storage, by storage: first the tape tensor whose own op
+ * allocated it (its owner), then its views and detached copies.
+ */
 const sharers = new WeakMap<ArrayBufferLike, Tensor[]>();
+const ownsStorage = (t: Tensor): boolean => sharers.get(t.data.buffer)?.[0] === t;
 
 function releasedError(t: Tensor, op: string): FathomError {
   return new FathomError(
@@ -246,7 +244,7 @@ export function backward(root: Tensor, seed: Tensor | undefined, retainGraph: bo
             // Every node that reads this node's outputs (views included) comes later in
             // topological order, so it has run: the storage is free once this rule has.
             for (const o of node.outputs) {
-              if (ownsStorage.has(o) && o.data.buffer !== root.data.buffer && releaseActivation(o.data)) releasedStorage.push(o.data.buffer);
+              if (ownsStorage(o) && o.data.buffer !== root.data.buffer && releaseActivation(o.data)) releasedStorage.push(o.data.buffer);
             }
           }
           node.freed = true;

@@ -111,11 +111,17 @@ export function releaseActivation(data: Float32Array | Float64Array): boolean {
   if (!entry) return false;
   forwardBorn.delete(data.buffer as ArrayBuffer);
   activationsReleased++;
-  if (pooledBytes + entry.array.byteLength > POOL_CAP) return true; // left to the collector
-  let free = pool.get(entry.array.length);
-  if (!free) pool.set(entry.array.length, (free = []));
-  free.push(entry.array);
-  pooledBytes += entry.array.byteLength;
+  toPool(entry.array);
+  return true;
+}
+
+/** Puts a free array into the pool; false (left to the collector) when the pool is full. */
+function toPool(array: Float32Array): boolean {
+  if (pooledBytes + array.byteLength > POOL_CAP) return false;
+  let free = pool.get(array.length);
+  if (!free) pool.set(array.length, (free = []));
+  free.push(array);
+  pooledBytes += array.byteLength;
   return true;
 }
 
@@ -146,12 +152,7 @@ export function releaseBuffer(data: Float32Array | Float64Array): void {
   if (!isRecyclable(data)) return;
   const entry = born.get(data.buffer as ArrayBuffer)!;
   born.delete(data.buffer as ArrayBuffer); // released once: a second release of a view is a no-op
-  if (pooledBytes + entry.array.byteLength > POOL_CAP) return;
-  let free = pool.get(entry.array.length);
-  if (!free) pool.set(entry.array.length, (free = []));
-  free.push(entry.array);
-  pooledBytes += entry.array.byteLength;
-  released++;
+  if (toPool(entry.array)) released++;
 }
 
 /** @internal Turns recycling on or off (tests compare gradients both ways); empties the pool. */
